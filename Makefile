@@ -1,0 +1,84 @@
+# pgfresh: every target installs what it needs (make setup) from a bare Debian machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PGFRESH := $(BIN)/pgfresh
+STAMP := $(VENV)/.installed
+APT_PACKAGES := postgresql-15 postgresql-15-cron postgresql-15-plpgsql-check
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help setup system-packages db-up db-down db-url db-reset demo test check revision \
+        lint sample bench clean
+
+help:
+	@echo "make demo      install, start a local database, migrate, load sample data, refresh, show freshness"
+	@echo "make test      the whole test suite against a throwaway PostgreSQL 15 + pg_cron cluster"
+	@echo "make db-up / db-down / db-url / db-reset   the local cluster"
+	@echo "make revision m=\"message\"   generate a revision from changed SQL sources"
+	@echo "make check     fail when the SQL sources differ from what head installs"
+	@echo "make lint      sqlfluff, ruff, plpgsql_check"
+	@echo "make sample    load sample data into the local database (scale=1 seed=42)"
+	@echo "make bench     benchmarks (long)"
+
+setup: system-packages $(STAMP)
+
+# Debian's PostgreSQL 15, pg_cron and plpgsql_check, installed only when missing.
+system-packages:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	  if [ -f .pgfresh/data/postmaster.pid ]; then $(MAKE) --no-print-directory db-restart; fi; \
+	fi
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+db-up: setup
+	@$(PGFRESH) db up
+
+db-down:
+	@[ ! -x $(PGFRESH) ] || $(PGFRESH) db down
+
+db-restart: setup
+	@$(PGFRESH) db restart
+
+db-url: setup
+	@$(PGFRESH) db url
+
+db-reset: setup
+	@$(PGFRESH) db reset
+
+demo: db-up
+	@$(PGFRESH) demo
+
+test: setup
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+check: setup
+	@$(PGFRESH) check
+
+revision: db-up
+	@[ -n "$(m)" ] || { echo 'usage: make revision m="what changed"'; exit 2; }
+	@$(PGFRESH) revision -m "$(m)"
+
+lint: setup db-up
+	$(BIN)/ruff check src tests bench
+	$(BIN)/sqlfluff lint --dialect postgres setup tables functions views triggers cron schema
+	@$(PGFRESH) lint
+
+sample: db-up
+	@$(PGFRESH) sample --scale $(or $(scale),1) --seed $(or $(seed),42)
+
+bench: db-up
+	$(BIN)/python -m bench
+
+clean: db-down
+	rm -rf .pgfresh $(VENV) src/*.egg-info

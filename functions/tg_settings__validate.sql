@@ -1,0 +1,32 @@
+-- pgfresh.tg_settings__validate(): refuses an unknown key or an invalid value in
+-- pgfresh.settings, so a typo fails at the UPDATE, not at 3 a.m. in a refresh.
+-- requires: functions/setting_defaults.sql
+CREATE FUNCTION pgfresh.tg_settings__validate()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pgfresh
+AS $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pgfresh.setting_defaults() AS d WHERE d.key = NEW.key) THEN
+        RAISE EXCEPTION 'pgfresh: unknown setting %', quote_literal(NEW.key)
+            USING ERRCODE = 'PF002',
+                  HINT = 'SELECT key FROM pgfresh.setting_defaults() lists the settings.';
+    END IF;
+    IF NEW.key LIKE '%timezone' AND NOT EXISTS (
+        SELECT FROM pg_catalog.pg_timezone_names AS z WHERE z.name = NEW.value
+    ) THEN
+        RAISE EXCEPTION 'pgfresh: % is not an IANA time zone', quote_literal(NEW.value)
+            USING ERRCODE = 'PF003',
+                  DETAIL = pg_catalog.format('setting %s', NEW.key),
+                  HINT = 'Use a name from pg_timezone_names, such as Europe/Berlin.';
+    END IF;
+    NEW.updated_at := pg_catalog.now();
+    NEW.updated_by := current_user;
+    RETURN NEW;
+END
+$$;
+
+COMMENT ON FUNCTION pgfresh.tg_settings__validate() IS
+'BEFORE INSERT OR UPDATE trigger of pgfresh.settings: unknown key PF002, invalid time zone PF003.';
+
+REVOKE ALL ON FUNCTION pgfresh.tg_settings__validate() FROM PUBLIC;

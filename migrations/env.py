@@ -1,0 +1,77 @@
+"""Alembic environment for pgfresh.
+
+The connection comes, in this order, from ``config.attributes["connection"]`` (an Engine
+or a Connection, so tests and pytest-alembic can inject one), ``sqlalchemy.url``,
+``$DATABASE_URL``, or the local demo database. Alembic's version table lives in schema
+``pgfresh``, which is created here before the first revision runs.
+"""
+
+import os
+from logging.config import fileConfig
+
+from alembic import context
+from sqlalchemy import Connection, Engine, create_engine, pool
+
+from pgfresh import config as pgfresh_config
+from pgfresh.migration import BOOTSTRAP_SQL
+
+config = context.config
+if config.config_file_name is not None and not config.attributes.get("quiet"):
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
+
+VERSION_TABLE = {"version_table": "alembic_version", "version_table_schema": "pgfresh"}
+
+
+def _url() -> str:
+    return pgfresh_config.sqlalchemy_url(
+        config.get_main_option("sqlalchemy.url") or pgfresh_config.database_url()
+    )
+
+
+def run_offline() -> None:
+    context.configure(url=_url(), literal_binds=True, transactional_ddl=True, **VERSION_TABLE)
+    with context.begin_transaction():
+        for stmt in [BOOTSTRAP_SQL, *_session_settings()]:
+            context.get_context().impl.static_output(stmt + ";\n")
+        context.run_migrations()
+
+
+def _without_cron() -> bool:
+    """`alembic -x without_cron=true ...` or PGFRESH_WITHOUT_CRON=1: install everything but
+    the pg_cron jobs (for a database where an outside scheduler calls pgfresh.run_due)."""
+    value = (
+        config.attributes.get("without_cron")
+        or context.get_x_argument(as_dictionary=True).get("without_cron")
+        or os.environ.get("PGFRESH_WITHOUT_CRON", "")
+    )
+    return str(value).lower() in ("1", "true", "on", "yes")
+
+
+def _session_settings() -> list[str]:
+    return ["SET LOCAL pgfresh.without_cron = 'on'"] if _without_cron() else []
+
+
+def _run(connection: Connection) -> None:
+    context.configure(connection=connection, transactional_ddl=True, **VERSION_TABLE)
+    with context.begin_transaction():
+        connection.exec_driver_sql(BOOTSTRAP_SQL)
+        for stmt in _session_settings():
+            connection.exec_driver_sql(stmt)
+        context.run_migrations()
+
+
+def run_online() -> None:
+    given = config.attributes.get("connection")
+    if isinstance(given, Connection):
+        _run(given)
+        return
+    engine = given if isinstance(given, Engine) else create_engine(_url(), poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        _run(connection)
+        connection.commit()
+
+
+if context.is_offline_mode():
+    run_offline()
+else:
+    run_online()

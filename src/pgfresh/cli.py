@@ -1,0 +1,100 @@
+"""pgfresh command line: local database, revisions, drift check, demo."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pgfresh import config
+
+
+def _cmd_db(args) -> int:
+    from pgfresh.localdb import local_cluster
+
+    cluster = local_cluster()
+    if args.action == "up":
+        cluster.start()
+        print(config.local_url())
+    elif args.action == "down":
+        cluster.stop()
+    elif args.action == "restart":
+        cluster.stop()
+        cluster.start()
+        print(config.local_url())
+    elif args.action == "url":
+        print(config.local_url())
+    elif args.action == "reset":
+        cluster.destroy()
+        cluster.start()
+        print(config.local_url())
+    elif args.action == "status":
+        state = "running" if cluster.running() else "stopped"
+        print(f"{state}: {config.local_url()} (data {cluster.datadir}, log {cluster.logfile})")
+    return 0
+
+
+def _cmd_check(args) -> int:
+    from pgfresh.revision import drift
+
+    problems = drift(Path(args.root))
+    if not problems:
+        print("sources match what head installs")
+        return 0
+    print("pgfresh check: the SQL sources differ from what head installs; "
+          "run `pgfresh revision -m \"...\"`.\n")
+    for p in problems:
+        print(p)
+    return 1
+
+
+def _cmd_revision(args) -> int:
+    from pgfresh.revision import generate
+
+    path = generate(args.message, config.database_url(args.database_url), Path(args.root))
+    if path is None:
+        print("no changes: the SQL sources match what head installs")
+        return 0
+    print(f"wrote {path.relative_to(Path(args.root))}")
+    return 0
+
+
+def _cmd_demo(args) -> int:
+    from pgfresh.demo import run_demo
+
+    return run_demo(config.database_url(args.database_url))
+
+
+def main(argv: list[str] | None = None) -> int:
+    from pgfresh.sources import SourceError
+
+    parser = argparse.ArgumentParser(prog="pgfresh", description=__doc__)
+    parser.add_argument("--database-url", help="target database (default: $DATABASE_URL, "
+                        "else the local demo database)")
+    parser.add_argument("--root", default=str(config.ROOT), help="project root (default: this checkout)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    db = sub.add_parser("db", help="the local throwaway cluster")
+    db.add_argument("action", choices=["up", "down", "restart", "url", "reset", "status"])
+    db.set_defaults(func=_cmd_db)
+
+    check = sub.add_parser("check", help="exit 1 when the SQL sources differ from what head installs")
+    check.set_defaults(func=_cmd_check)
+
+    rev = sub.add_parser("revision", help="generate a revision from changed SQL sources")
+    rev.add_argument("-m", "--message", required=True)
+    rev.set_defaults(func=_cmd_revision)
+
+    demo = sub.add_parser("demo", help="migrate, load sample data, refresh, show freshness")
+    demo.set_defaults(func=_cmd_demo)
+
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except SourceError as exc:
+        print(f"pgfresh: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
