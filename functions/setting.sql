@@ -28,4 +28,4 @@ COMMENT ON FUNCTION pgfresh.setting(text) IS
 'The value in force for a setting: the override in pgfresh.settings, else its default. Unknown key: SQLSTATE PF002.';
 
 -- Views call it while they refresh; readers of the views never need it.
-REVOKE ALL ON FUNCTION pgfresh.setting(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION pgfresh.setting(text) FROM public;

@@ -29,4 +29,4 @@ $$;
 COMMENT ON FUNCTION pgfresh.tg_settings__validate() IS
 'BEFORE INSERT OR UPDATE trigger of pgfresh.settings: unknown key PF002, invalid time zone PF003.';
 
-REVOKE ALL ON FUNCTION pgfresh.tg_settings__validate() FROM PUBLIC;
+REVOKE ALL ON FUNCTION pgfresh.tg_settings__validate() FROM public;

@@ -7,4 +7,4 @@ COMMENT ON SCHEMA analytics IS
 'pgfresh: materialized views behind the admin dashboards, analytics charts and alerts.';
 
 -- Nobody may create objects here but the owner (the migration role).
-REVOKE ALL ON SCHEMA analytics FROM PUBLIC;
+REVOKE ALL ON SCHEMA analytics FROM public;

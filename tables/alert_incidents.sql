@@ -24,4 +24,4 @@ COMMENT ON TABLE pgfresh.alert_incidents IS
 COMMENT ON COLUMN pgfresh.alert_incidents.consecutive_failures IS
 'Failures in a row so far, updated while the incident is open.';
 
-REVOKE ALL ON pgfresh.alert_incidents FROM PUBLIC;
+REVOKE ALL ON pgfresh.alert_incidents FROM public;

@@ -15,10 +15,8 @@ CREATE TABLE pgfresh.job_runs (
     sqlstate text,
     backend_pid integer NOT NULL DEFAULT pg_backend_pid(),
     backend_start timestamptz,
-    CONSTRAINT job_runs_status_check
-        CHECK (status IN ('running', 'success', 'failed', 'skipped', 'abandoned')),
-    CONSTRAINT job_runs_finished_check
-        CHECK ((status = 'running') = (finished_at IS NULL))
+    CONSTRAINT job_runs_status_check CHECK (status IN ('running', 'success', 'failed', 'skipped', 'abandoned')),
+    CONSTRAINT job_runs_finished_check CHECK ((status = 'running') = (finished_at IS NULL))
 );
 
 CREATE INDEX job_runs_view_name_started_at_idx ON pgfresh.job_runs (view_name, started_at DESC);
@@ -37,4 +35,4 @@ COMMENT ON COLUMN pgfresh.job_runs.sqlstate IS 'SQLSTATE of the error of a faile
 COMMENT ON COLUMN pgfresh.job_runs.backend_pid IS
 'Backend that ran the refresh; with backend_start, tells a live run from an abandoned one.';
 
-REVOKE ALL ON pgfresh.job_runs FROM PUBLIC;
+REVOKE ALL ON pgfresh.job_runs FROM public;

@@ -17,4 +17,4 @@ COMMENT ON TABLE pgfresh.refresh_queue IS
 COMMENT ON COLUMN pgfresh.refresh_queue.reason IS
 'What asked: ''public.bookings UPDATE'' for a trigger, or free text for a manual request.';
 
-REVOKE ALL ON pgfresh.refresh_queue FROM PUBLIC;
+REVOKE ALL ON pgfresh.refresh_queue FROM public;

@@ -14,4 +14,4 @@ COMMENT ON TABLE pgfresh.settings IS
 COMMENT ON COLUMN pgfresh.settings.value IS
 'The value as text; pgfresh.setting(key) returns it and validates it when it is set.';
 
-REVOKE ALL ON pgfresh.settings FROM PUBLIC;
+REVOKE ALL ON pgfresh.settings FROM public;

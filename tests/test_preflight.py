@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import psycopg
 import pytest
-from sqlalchemy.exc import DBAPIError
 
 from .conftest import connect, run_alembic
 
@@ -13,9 +13,9 @@ def test_preflight_names_every_missing_column_and_table_and_applies_nothing(sche
         conn.execute("ALTER TABLE public.bookings DROP COLUMN cancelled_at")
         conn.execute("ALTER TABLE public.bookings RENAME COLUMN status TO state")
         conn.execute("DROP TABLE public.insurance_documents CASCADE")
-    with pytest.raises(DBAPIError) as err:
+    with pytest.raises(psycopg.Error) as err:
         run_alembic(schema_db, "upgrade", "head")
-    cause = err.value.orig
+    cause = err.value
     assert cause.sqlstate == "PF010"
     message = cause.diag.message_primary
     for missing in ("column public.bookings.cancelled_at", "column public.bookings.status",

@@ -27,13 +27,13 @@ insurance AS (
 ),
 
 calendar AS (
-    SELECT d::date AS bucket_date
+    SELECT d.d::date AS bucket_date
     FROM settings AS s
     CROSS JOIN LATERAL generate_series(
-        (SELECT min(created_date) FROM bookings),
-        greatest((SELECT max(created_date) FROM bookings), (now() AT TIME ZONE s.tz)::date),
+        (SELECT min(b.created_date) FROM bookings AS b),
+        greatest((SELECT max(b.created_date) FROM bookings AS b), (now() AT TIME ZONE s.tz)::date),
         interval '1 day'
-    ) AS d
+    ) AS d (d)
 ),
 
 bookings_by_day AS (
@@ -67,7 +67,7 @@ insurance_by_day AS (
         count(*) FILTER (WHERE i.status = 'rejected') AS insurance_rejected,
         count(*) FILTER (WHERE i.status = 'expired') AS insurance_expired
     FROM insurance AS i
-    INNER JOIN bookings AS b ON b.id = i.booking_id
+    INNER JOIN bookings AS b ON i.booking_id = b.id
     GROUP BY b.created_date
 ),
 
@@ -90,9 +90,9 @@ final AS (
         coalesce(ins.insurance_rejected, 0) AS insurance_rejected,
         coalesce(ins.insurance_expired, 0) AS insurance_expired
     FROM calendar AS c
-    LEFT JOIN bookings_by_day AS bd ON bd.bucket_date = c.bucket_date
-    LEFT JOIN cancellations_by_day AS cd ON cd.bucket_date = c.bucket_date
-    LEFT JOIN insurance_by_day AS ins ON ins.bucket_date = c.bucket_date
+    LEFT JOIN bookings_by_day AS bd ON c.bucket_date = bd.bucket_date
+    LEFT JOIN cancellations_by_day AS cd ON c.bucket_date = cd.bucket_date
+    LEFT JOIN insurance_by_day AS ins ON c.bucket_date = ins.bucket_date
 )
 
 SELECT * FROM final

@@ -1,0 +1,17 @@
+-- public.customer_segments: one row per segment assignment of a customer; the current
+-- segment of a user is the row with the latest assigned_at.
+-- requires: schema/users.sql
+CREATE TABLE public.customer_segments (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    user_id uuid NOT NULL REFERENCES public.users (id) ON DELETE CASCADE,
+    segment text NOT NULL,
+    assigned_at timestamptz NOT NULL DEFAULT now(),
+    created_at timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT customer_segments_segment_check CHECK (segment IN ('consumer', 'contractor', 'business', 'enterprise'))
+);
+
+CREATE INDEX customer_segments_user_id_assigned_at_idx
+ON public.customer_segments (user_id, assigned_at DESC);
+
+COMMENT ON TABLE public.customer_segments IS
+'Segment assignments over time; a user''s current segment is its latest assigned_at.';
