@@ -21,7 +21,7 @@ BEGIN
                   HINT = 'Use a name from pg_timezone_names, such as Europe/Berlin.';
     END IF;
     NEW.updated_at := pg_catalog.now();
-    NEW.updated_by := current_user;
+    NEW.updated_by := current_user::text;
     RETURN NEW;
 END
 $$;
