@@ -2,7 +2,7 @@
 -- follows from it, in the refresh's transaction. The one place for this logic, shared by
 -- the procedure (refresh_view, process_queue) and the function form (refresh_view_now).
 -- requires: tables/job_runs.sql, tables/refresh_queue.sql, tables/alert_incidents.sql
--- failed:  a retry request is queued (process_queue takes it after the backoff of
+-- failed:  a retry request is queued unless one is pending (process_queue takes it after the backoff of
 --          pgfresh.failure_streak); more than incident_after_failures failures in a row
 --          open one incident (later failures update it) and notify; WARNING to the log.
 -- success: an open incident is resolved and notified; managed views that read this one
@@ -34,8 +34,11 @@ BEGIN
     RETURNING r.* INTO v_run;
 
     IF p_status = 'failed' THEN
+        -- One pending request is enough (a failed queue run's own requests are still
+        -- there: its delete was rolled back); reading the queue takes no lock.
         INSERT INTO pgfresh.refresh_queue (view_name, reason)
-        VALUES (v_run.view_name, pg_catalog.format('retry after failed run %s', p_run_id));
+        SELECT v_run.view_name, pg_catalog.format('retry after failed run %s', p_run_id)
+         WHERE NOT EXISTS (SELECT FROM pgfresh.refresh_queue AS q WHERE q.view_name = v_run.view_name);
 
         SELECT s.consecutive_failures, s.next_retry_at INTO v_streak
           FROM pgfresh.failure_streak(v_run.view_name) AS s;

@@ -60,6 +60,12 @@ def queued(conn: psycopg.Connection, view: str) -> int:
     ).fetchone()[0]
 
 
+def reasons_of(conn: psycopg.Connection, view: str) -> list[str]:
+    """The reasons of the view's pending queue requests, oldest first."""
+    return [r[0] for r in conn.execute(
+        "SELECT reason FROM pgfresh.refresh_queue WHERE view_name = %s ORDER BY id", [view])]
+
+
 def map_source(conn: psycopg.Connection, table: str, view: str, columns: list[str] | None = None) -> None:
     """A test-only view_sources row: changes of ``table`` enqueue ``view``."""
     conn.execute(

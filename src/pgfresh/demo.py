@@ -33,8 +33,14 @@ def run_demo(url: str) -> int:
     command.upgrade(cfg, "head")
 
     with psycopg.connect(url, autocommit=True) as conn:
-        print("refreshing analytics.mv_booking_trends")
-        conn.execute("REFRESH MATERIALIZED VIEW analytics.mv_booking_trends")
+        views = [r[0] for r in conn.execute(
+            "SELECT view_name FROM pgfresh.managed_views() ORDER BY refresh_order")]
+        print(f"refreshing {', '.join(views)} (CALL pgfresh.refresh_view, in dependency order)")
+        for view in views:
+            conn.execute("CALL pgfresh.refresh_view(%s, 'demo')", [view])
+        _table(conn.execute(
+            "SELECT id, view_name, source, status, duration, error_message FROM pgfresh.job_runs "
+            "ORDER BY id DESC LIMIT %s", [len(views)]), "pgfresh.job_runs (this refresh)")
         cur = conn.execute(
             "SELECT * FROM analytics.mv_booking_trends ORDER BY bucket_date DESC LIMIT 10"
         )
