@@ -281,3 +281,24 @@ def test_a_killed_refresh_ends_abandoned_and_is_retried(edb):
         assert queued(conn, "mv_test_gated") == 1
         conn.execute("CALL pgfresh.process_queue()")
         assert runs(conn, "mv_test_gated")[-1] == ("success", "queue", None)
+
+
+def test_every_shipped_view_refreshes_through_the_engine_first_plain_then_concurrently(db):
+    with connect(db) as conn:
+        views = [r[0] for r in conn.execute(
+            "SELECT view_name FROM pgfresh.managed_views() ORDER BY refresh_order")]
+        assert "mv_booking_trends" in views
+        # CONCURRENTLY needs a unique index on plain columns, without WHERE.
+        without_index = conn.execute("""
+            SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = 'analytics' AND c.relkind = 'm'
+               AND NOT EXISTS (SELECT FROM pg_index i WHERE i.indrelid = c.oid AND i.indisunique
+                                 AND i.indpred IS NULL AND i.indexprs IS NULL)""").fetchall()
+        assert without_index == []
+        for _ in range(2):
+            conn.execute("CALL pgfresh.process_queue()")  # nothing queued: no runs
+            for view in views:
+                conn.execute("CALL pgfresh.refresh_view(%s, 'test')", [view])
+        statuses = conn.execute(
+            "SELECT view_name, array_agg(status ORDER BY id) FROM pgfresh.job_runs GROUP BY 1").fetchall()
+        assert dict(statuses) == {v: ["success", "success"] for v in views}

@@ -72,6 +72,15 @@ def test_the_reader_role_reads_the_views_and_job_runs_and_nothing_else(db):
         conn.execute("RESET ROLE")
 
 
+def test_the_reader_role_may_read_every_shipped_view(db):
+    with connect(db) as conn:
+        unreadable = conn.execute("""
+            SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = 'analytics' AND c.relkind = 'm'
+               AND NOT has_table_privilege('dashboard_reader', c.oid, 'SELECT')""").fetchall()
+        assert unreadable == [], "each views/ file must GRANT SELECT ... TO dashboard_reader"
+
+
 def test_another_login_role_reads_through_membership_of_dashboard_reader(db):
     with connect(db) as conn:
         conn.execute("CALL pgfresh.refresh_view('mv_booking_trends', 'manual')")
