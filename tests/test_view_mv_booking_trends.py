@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from datetime import date, timedelta
 
 from .viewcheck import (
@@ -20,23 +21,23 @@ STATUSES = ("pending", "confirmed", "active", "completed", "cancelled", "no_show
 
 
 def expected_rows(src: dict, tz, today: date) -> list[dict]:
-    bookings = src["bookings"]
     latest = {}
     by_time = sorted(src["insurance_documents"], key=lambda x: (x["submitted_at"], x["created_at"], x["id"]))
     for doc in by_time:
         latest[doc["booking_id"]] = doc["status"]
-    cal = calendar([local_day(b["created_at"], tz) for b in bookings]
-                   + [local_day(b["cancelled_at"], tz) for b in bookings], today)
+    made = defaultdict(list)
+    for b in src["bookings"]:
+        made[local_day(b["created_at"], tz)].append(b)
+    cancelled = Counter(local_day(b["cancelled_at"], tz) for b in src["bookings"] if b["cancelled_at"])
     out = []
-    for d in cal:
-        made = [b for b in bookings if local_day(b["created_at"], tz) == d]
-        going = [b for b in made if b["status"] not in ("cancelled", "no_show")]
-        counts = {s: sum(1 for b in made if b["status"] == s) for s in STATUSES}
+    for d in calendar(list(made) + list(cancelled), today):
+        going = [b for b in made[d] if b["status"] not in ("cancelled", "no_show")]
+        counts = {s: sum(1 for b in made[d] if b["status"] == s) for s in STATUSES}
         out.append(dict(
             bucket_date=d,
-            bookings_created=len(made),
+            bookings_created=len(made[d]),
             status_counts=counts,
-            cancellations=sum(1 for b in bookings if local_day(b["cancelled_at"], tz) == d),
+            cancellations=cancelled.get(d, 0),
             no_shows=counts["no_show"],
             **{f"insurance_{s}": sum(1 for b in going if latest.get(b["id"]) == s)
                for s in ("pending", "approved", "rejected", "expired")},

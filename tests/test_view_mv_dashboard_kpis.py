@@ -4,6 +4,7 @@ bundles against their contracts (contracts/mv_dashboard_kpis.*.schema.json)."""
 from __future__ import annotations
 
 import json
+from collections import Counter, defaultdict
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -35,47 +36,48 @@ WENT_AHEAD = ("confirmed", "active", "completed")
 
 
 def daily_values(src: dict, tz, today: date) -> dict[date, dict]:
-    bookings = src["bookings"]
-    paid = [p for p in src["payments"] if p["status"] == "succeeded"]
-    usage = src["equipment_utilization"]
-    owed = [i for i in src["payment_schedules"] if i["status"] != "cancelled"]
-    docs = src["insurance_documents"]
+    def day(ts):
+        return local_day(ts, tz)
 
     def reviewed_day(doc):
         at = doc["reviewed_at"]
         if at is None and doc["status"] != "pending":
             at = doc["submitted_at"]
-        return local_day(at, tz)
+        return day(at)
 
-    cal = calendar(
-        [local_day(b["created_at"], tz) for b in bookings]
-        + [local_day(p["paid_at"], tz) for p in paid] + [u["usage_date"] for u in usage],
-        today,
-        start_only=[local_day(i["created_at"], tz) for i in owed]
-        + [local_day(doc["submitted_at"], tz) for doc in docs],
-    )
+    created = Counter(day(b["created_at"]) for b in src["bookings"])
+    # Rental periods [start_at, end_at) as POSIX seconds (fast comparisons).
+    rentals = [(b["user_id"], b["start_at"].timestamp(), b["end_at"].timestamp())
+               for b in src["bookings"] if b["status"] in WENT_AHEAD]
+    revenue = defaultdict(Decimal)
+    for p in src["payments"]:
+        if p["status"] == "succeeded":
+            revenue[day(p["paid_at"])] += -p["amount"] if p["kind"] == "refund" else p["amount"]
+    hours = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    for u in src["equipment_utilization"]:
+        hours[u["usage_date"]][0] += u["hours_used"]
+        hours[u["usage_date"]][1] += u["hours_available"]
+    owed = [(day(i["created_at"]), day(i["paid_at"]), day(i["due_at"]), i["amount_due"])
+            for i in src["payment_schedules"] if i["status"] != "cancelled"]
+    docs = [(day(doc["submitted_at"]), reviewed_day(doc), day(doc["due_at"]))
+            for doc in src["insurance_documents"]]
+
+    cal = calendar(list(created) + list(revenue) + list(hours), today,
+                   start_only=[c for c, *_ in owed] + [s for s, *_ in docs])
     out = {}
     for d in cal:
-        start, end = day_bounds(d, tz)
-        day_usage = [u for u in usage if u["usage_date"] == d]
-        available = sum((u["hours_available"] for u in day_usage), Decimal(0))
-        used = sum((u["hours_used"] for u in day_usage), Decimal(0))
-        owing = [i for i in owed if local_day(i["created_at"], tz) <= d
-                 and (i["paid_at"] is None or local_day(i["paid_at"], tz) > d)]
+        start, end = (t.timestamp() for t in day_bounds(d, tz))
+        used, available = hours.get(d, (0, 0))
+        owing = [(due, a) for c, paid, due, a in owed if c <= d and (paid is None or paid > d)]
         out[d] = dict(
-            bookings=sum(1 for b in bookings if local_day(b["created_at"], tz) == d),
-            revenue=sum((-p["amount"] if p["kind"] == "refund" else p["amount"]
-                         for p in paid if local_day(p["paid_at"], tz) == d), Decimal(0)),
+            bookings=created.get(d, 0),
+            revenue=revenue.get(d, Decimal(0)),
             utilization=None if available == 0
             else (100 * used / available).quantize(CENT, ROUND_HALF_UP),
-            active_customers=len({b["user_id"] for b in bookings if b["status"] in WENT_AHEAD
-                                  and b["start_at"] < end and b["end_at"] > start}),
-            outstanding_balances=sum((i["amount_due"] for i in owing), Decimal(0)),
-            overdue_balances=sum((i["amount_due"] for i in owing if local_day(i["due_at"], tz) < d),
-                                 Decimal(0)),
-            insurance_overdue=sum(1 for doc in docs if local_day(doc["submitted_at"], tz) <= d
-                                  and (reviewed_day(doc) is None or reviewed_day(doc) > d)
-                                  and local_day(doc["due_at"], tz) < d),
+            active_customers=len({u for u, s, e in rentals if s < end and e > start}),
+            outstanding_balances=sum((a for _, a in owing), Decimal(0)),
+            overdue_balances=sum((a for due, a in owing if due < d), Decimal(0)),
+            insurance_overdue=sum(1 for s, r, due in docs if s <= d and (r is None or r > d) and due < d),
         )
     return out
 
@@ -159,7 +161,7 @@ def _edge_cases(conn, tz, d0: date) -> None:
     for d in day:
         r.utilization(broken, d, 0, 0)
     r.utilization(e2, day[0], 12)
-    r.utilization(e2, day[7], 6)
+    r.utilization(e2, day[7], 2)
     # Day 0: four bookings. Alice's rental crosses midnight; Bob's two overlap and the
     # first ends exactly at midnight; Carol's first booking is cancelled.
     a = r.booking(alice, e2, r.at(day[0], 9), r.at(day[0], 22), r.at(day[1], 2), status="completed")
@@ -196,8 +198,8 @@ def test_edge_cases_midnight_rentals_maintenance_refunds_growth_and_alerts(db):
     assert [m[d]["active_customers"]["value"] for d in day] == [1, 2, 0, 0, 0, 0, 0, 1, 1, 0]
     assert m[day[0]]["utilization"]["value"] == money("50.00")
     assert m[day[1]]["utilization"]["value"] is None
-    assert m[day[7]]["utilization"] == {"value": money("25.00"), "dod_change": None, "dod_pct": None,
-                                        "wow_change": money("-25.00"), "wow_pct": money("-50.00")}
+    assert m[day[7]]["utilization"] == {"value": money("8.33"), "dod_change": None, "dod_pct": None,
+                                        "wow_change": money("-41.67"), "wow_pct": money("-83.34")}
     assert m[day[7]]["revenue"]["value"] == money("-200.00")
     assert m[day[7]]["revenue"]["wow_pct"] == money("-120.00")
     assert m[day[1]]["revenue"]["dod_pct"] == money("-100.00")
@@ -217,7 +219,7 @@ def test_edge_cases_midnight_rentals_maintenance_refunds_growth_and_alerts(db):
 
     # Thresholds are settings: moving them flips the flags, and the oracle follows.
     with open_conn(db) as conn:
-        set_setting(conn, "kpi_low_utilization_pct", "20")
+        set_setting(conn, "kpi_low_utilization_pct", "8")
         set_setting(conn, "kpi_bookings_drop_pct", "60")
         set_setting(conn, "kpi_insurance_overdue_count", "2")
     rows = {r["snapshot_date"]: r for r in check(db)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -23,53 +24,69 @@ TABLES = ["payments", "manual_payments", "payout_reconciliations", "financial_tr
 
 
 def expected_rows(src: dict, tz, today: date) -> list[dict]:
-    paid = [p for p in src["payments"] if p["status"] == "succeeded"]
-    manual = src["manual_payments"]
-    ledger = src["financial_transactions"]
-    payouts = [po for po in src["payout_reconciliations"] if po["status"] != "failed"]
-    owed = [i for i in src["payment_schedules"] if i["status"] != "cancelled"]
+    def day(ts):
+        return local_day(ts, tz)
 
-    def arrival_day(po):
+    def arrival(po):
         at = po["arrived_at"]
         if at is None and po["status"] in ("paid", "reconciled"):
             at = po["expected_at"]
-        return local_day(at, tz)
+        return day(at)
 
-    cal = calendar(
-        [local_day(p["paid_at"], tz) for p in paid]
-        + [local_day(m["received_at"], tz) for m in manual]
-        + [local_day(t["occurred_at"], tz) for t in ledger],
-        today,
-        start_only=[local_day(po["created_at"], tz) for po in payouts]
-        + [local_day(i["created_at"], tz) for i in owed],
-    )
+    # Money that moved on a day, by the local day it moved.
+    flows = defaultdict(lambda: defaultdict(Decimal))
+    moved = []  # the days money moved: payments, receipts, ledger rows
+    for p in src["payments"]:
+        if p["status"] != "succeeded":
+            continue
+        moved.append(day(p["paid_at"]))
+        f = flows[moved[-1]]
+        if p["kind"] == "refund":
+            f["refunds"] += p["amount"]
+        elif p["method"] == "stripe":
+            f["stripe_collections"] += p["amount"]
+    for m in src["manual_payments"]:
+        moved.append(day(m["received_at"]))
+        f = flows[moved[-1]]
+        f["manual_collections"] += m["amount"]
+        if m["payment_id"] is None:
+            f["manual_unposted"] += m["amount"]
+    for t in src["financial_transactions"]:
+        moved.append(day(t["occurred_at"]))
+        f = flows[moved[-1]]
+        if t["kind"] == "fee":
+            f["fees"] -= t["amount"]
+        if t["kind"] != "payout":
+            f["ledger_net"] += t["amount"]
+    # Things that are owed or on their way, as (created day, settled day, ...).
+    payouts = [(day(po["created_at"]), arrival(po), po["amount"])
+               for po in src["payout_reconciliations"] if po["status"] != "failed"]
+    for _, arrived, amount in payouts:
+        flows[arrived]["payouts_arrived"] += amount
+    owed = [(day(i["created_at"]), day(i["paid_at"]), day(i["due_at"]), i["amount_due"])
+            for i in src["payment_schedules"] if i["status"] != "cancelled"]
+
+    cal = calendar(moved, today, start_only=[c for c, *_ in payouts] + [c for c, *_ in owed])
     out = []
     for d in cal:
-        day_paid = [p for p in paid if local_day(p["paid_at"], tz) == d]
-        day_manual = [m for m in manual if local_day(m["received_at"], tz) == d]
-        day_ledger = [t for t in ledger if local_day(t["occurred_at"], tz) == d]
-        stripe = sum((p["amount"] for p in day_paid if p["method"] == "stripe" and p["kind"] != "refund"),
-                     Decimal(0))
-        manual_in = sum((m["amount"] for m in day_manual), Decimal(0))
-        pending = [po for po in payouts if local_day(po["created_at"], tz) <= d
-                   and (arrival_day(po) is None or arrival_day(po) > d)]
-        receivable = [i for i in owed if local_day(i["created_at"], tz) <= d
-                      and (i["paid_at"] is None or local_day(i["paid_at"], tz) > d)]
+        f = flows.get(d, {})
+        pending = [a for c, arr, a in payouts if c <= d and (arr is None or arr > d)]
+        receivable = [(due, a) for c, paid, due, a in owed if c <= d and (paid is None or paid > d)]
+        stripe, manual = f.get("stripe_collections", Decimal(0)), f.get("manual_collections", Decimal(0))
         out.append(dict(
             snapshot_date=d,
             stripe_collections=stripe,
-            manual_collections=manual_in,
-            total_collections=stripe + manual_in,
-            manual_unposted=sum((m["amount"] for m in day_manual if m["payment_id"] is None), Decimal(0)),
-            refunds=sum((p["amount"] for p in day_paid if p["kind"] == "refund"), Decimal(0)),
-            fees=-sum((t["amount"] for t in day_ledger if t["kind"] == "fee"), Decimal(0)),
-            ledger_net=sum((t["amount"] for t in day_ledger if t["kind"] != "payout"), Decimal(0)),
-            payouts_arrived=sum((po["amount"] for po in payouts if arrival_day(po) == d), Decimal(0)),
-            payouts_pending=sum((po["amount"] for po in pending), Decimal(0)),
+            manual_collections=manual,
+            total_collections=stripe + manual,
+            manual_unposted=f.get("manual_unposted", Decimal(0)),
+            refunds=f.get("refunds", Decimal(0)),
+            fees=f.get("fees", Decimal(0)),
+            ledger_net=f.get("ledger_net", Decimal(0)),
+            payouts_arrived=f.get("payouts_arrived", Decimal(0)),
+            payouts_pending=sum(pending, Decimal(0)),
             payouts_pending_count=len(pending),
-            ar_balance=sum((i["amount_due"] for i in receivable), Decimal(0)),
-            ar_overdue=sum((i["amount_due"] for i in receivable if local_day(i["due_at"], tz) < d),
-                           Decimal(0)),
+            ar_balance=sum((a for _, a in receivable), Decimal(0)),
+            ar_overdue=sum((a for due, a in receivable if due < d), Decimal(0)),
         ))
     return out
 

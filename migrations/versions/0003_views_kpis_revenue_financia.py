@@ -13,7 +13,7 @@ Source files:
 
 Revision ID: 0003_views_kpis_revenue_financia
 Revises: 0002_settings_trigger_explicit_c
-Create Date: 2026-11-26 23:01:19 UTC
+Create Date: 2026-11-26 23:19:54 UTC
 """
 
 from pgfresh.migration import execute_sql
@@ -167,9 +167,9 @@ AS $$
          'mv_dashboard_kpis alert bookings_drop: bookings created on a day are down by at least this many percent from the same weekday a week earlier.'),
         ('kpi_revenue_drop_pct', '50',
          'mv_dashboard_kpis alert revenue_drop: net revenue of a day is down by at least this many percent from the same weekday a week earlier.'),
-        ('kpi_low_utilization_pct', '40',
-         'mv_dashboard_kpis alert low_utilization: fleet utilization of a day (hours used / hours available, in percent) is below this.'),
-        ('kpi_overdue_share_pct', '25',
+        ('kpi_low_utilization_pct', '10',
+         'mv_dashboard_kpis alert low_utilization: fleet utilization of a day (equipment_utilization hours used / hours available, in percent; 8 hours of use in a 24-hour day is 33) is below this.'),
+        ('kpi_overdue_share_pct', '50',
          'mv_dashboard_kpis alert overdue_balance_high: the overdue part of the outstanding installments is above this percentage of them.'),
         ('kpi_insurance_overdue_count', '1',
          'mv_dashboard_kpis alert insurance_overdue: at least this many insurance documents are past their due day and still unreviewed.')
