@@ -118,11 +118,13 @@ def sample_db(cluster: Cluster, head_template: str) -> str:
     """URL of a database with schema/ + head and the small generated data set
     (pgfresh.sample at scale 0.01, as of now), made once per session. Tests read its rows
     and refresh views in it; none may change its source rows or settings."""
-    from datetime import datetime, timezone
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
 
     from pgfresh import sample
 
+    today = datetime.now(ZoneInfo("America/New_York")).date()  # the default business_timezone
     url = cluster.create_database(SAMPLE_DB, head_template)
     with connect(url) as conn:
-        sample.load(conn, scale=SAMPLE_SCALE, seed=SAMPLE_SEED, as_of=datetime.now(timezone.utc))
+        sample.load(conn, scale=SAMPLE_SCALE, seed=SAMPLE_SEED, as_of=today)
     return url
