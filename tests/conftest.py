@@ -106,3 +106,25 @@ def cron_db(cluster: Cluster, schema_template: str) -> Iterator[str]:
         yield url
     finally:
         run_alembic(url, "downgrade", "base")
+
+
+SAMPLE_DB = "pgfresh_sample"
+SAMPLE_SCALE = 0.01
+SAMPLE_SEED = 7
+
+
+@pytest.fixture(scope="session")
+def sample_db(cluster: Cluster, head_template: str) -> str:
+    """URL of a database with schema/ + head and the small generated data set
+    (pgfresh.sample at scale 0.01, as of now), made once per session. Tests read its rows
+    and refresh views in it; none may change its source rows or settings."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from pgfresh import sample
+
+    today = datetime.now(ZoneInfo("America/New_York")).date()  # the default business_timezone
+    url = cluster.create_database(SAMPLE_DB, head_template)
+    with connect(url) as conn:
+        sample.load(conn, scale=SAMPLE_SCALE, seed=SAMPLE_SEED, as_of=today)
+    return url

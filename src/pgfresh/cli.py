@@ -137,7 +137,6 @@ def main(argv: list[str] | None = None) -> int:
                           "(in a scratch database)")
     lint.set_defaults(func=_cmd_lint)
 
-
     smp = sub.add_parser("sample", help="fill the reference tables with a deterministic sample business")
     smp.add_argument("--scale", type=float, default=1.0,
                      help="1 = about 100,000 bookings over two years; 0.01 for tests (default 1)")
