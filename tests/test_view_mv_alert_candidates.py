@@ -4,6 +4,7 @@ its payloads against their contract (contracts/mv_alert_candidates.payload.schem
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -28,33 +29,38 @@ def low_utilization(snap: Snapshot) -> list[dict]:
     s = snap.settings
     yesterday = snap.today - timedelta(days=1)
     width = int(s["alert_low_utilization_window_days"])
-    scan_start = yesterday - timedelta(days=int(s["utilization_lookback_days"]) - 1)
+    scan_start = yesterday - timedelta(days=int(s["alert_low_utilization_history_days"]) - 1)
     low = snap.number("alert_low_utilization_pct")
     critical = snap.number("alert_low_utilization_critical_pct")
     telemetry = {(u["equipment_id"], u["usage_date"]): u for u in snap.sources["equipment_utilization"]}
+    days_with_rows = defaultdict(list)
+    for machine, day in telemetry:
+        days_with_rows[machine].append(day)
     rows = []
     for e in snap.sources["equipment"]:
         if e["status"] in ("maintenance", "retired") or e["acquired_at"] > yesterday:
             continue
 
-        def window(end: date, e=e):
-            """(hours used, hours available) over the window ending on `end`, None when it
-            begins before the machine was acquired."""
-            if end - timedelta(days=width - 1) < e["acquired_at"]:
-                return None
+        def window(end: date, e=e) -> tuple[Decimal, Decimal]:
+            """(hours used, hours available) of the telemetry rows of the window ending on `end`."""
             days = [telemetry.get((e["id"], end - timedelta(days=n))) for n in range(width)]
-            return (sum(u["hours_used"] for u in days if u) or Decimal(0),
-                    sum(u["hours_available"] for u in days if u) or Decimal(0))
+            return (sum((u["hours_used"] for u in days if u), Decimal(0)),
+                    sum((u["hours_available"] for u in days if u), Decimal(0)))
 
-        def below(end: date) -> bool:
-            w = window(end)
-            return w is not None and w[1] > 0 and 100 * w[0] < low * w[1]
+        def below(end: date, e=e) -> bool:
+            used, available = window(end)
+            judged = end - timedelta(days=width - 1) >= e["acquired_at"]
+            return judged and available > 0 and 100 * used < low * available
 
         if not below(yesterday):
             continue
+        # earlier windows end on the days that have a telemetry row
+        ends = sorted(d for d in days_with_rows[e["id"]] if scan_start <= d <= yesterday)
         since = yesterday
-        while since > scan_start and below(since - timedelta(days=1)):
-            since -= timedelta(days=1)
+        for d in reversed(ends):
+            if not below(d):
+                break
+            since = d
         used, available = window(yesterday)
         rows.append({
             "alert_type": "low_utilization",
@@ -184,8 +190,16 @@ def test_the_contract_refuses_a_payload_of_the_wrong_shape():
     assert not validator.is_valid({"alert_type": "fire"})
 
 
+EDGE_SETTINGS = {
+    "alert_low_utilization_window_days": "7", "alert_low_utilization_pct": "25",
+    "alert_low_utilization_critical_pct": "10", "alert_low_utilization_history_days": "20",
+}
+
+
 def add_edge_cases(conn, now, today) -> dict[str, object]:
     """Hand-made alert conditions around every threshold; returns named ids."""
+    for key, value in EDGE_SETTINGS.items():
+        vc.set_setting(conn, key, value)
     ids: dict[str, object] = {}
     customer = vc.user(conn)
 
@@ -201,7 +215,7 @@ def add_edge_cases(conn, now, today) -> dict[str, object]:
     # 1 h a day for the last 11 days, 20 h before: windows ending 1..6 days ago are below
     # 25% (the one ending 6 days ago: 26/168), the one ending 7 days ago is not (45/168)
     fleet_machine("recently idle", lambda n: Decimal(1) if n <= 11 else Decimal(20))
-    # low all along: the run reaches back to the start of the scan (lookback 20 days)
+    # low all along: the run reaches back to the start of the scan (history: 20 days)
     fleet_machine("always idle", lambda n: Decimal("4.00"))
     # exactly at the threshold (25%): not low; just under the critical 10%: critical
     fleet_machine("at threshold", lambda n: Decimal(6))
@@ -251,7 +265,6 @@ def add_edge_cases(conn, now, today) -> dict[str, object]:
 
 def test_alert_candidates_edge_cases_match_an_independent_computation(db):
     with vc.transaction(db) as conn:
-        vc.set_setting(conn, "utilization_lookback_days", "20")
         now, today, at = vc.clock(conn)
         ids = add_edge_cases(conn, now, today)
         snap = read(conn)

@@ -14,8 +14,8 @@ settings AS MATERIALIZED (
         z.tz,
         now() AS as_of,
         (now() AT TIME ZONE z.tz)::date - 1 AS yesterday,
-        pgfresh.setting('utilization_lookback_days')::integer AS lookback_days,
         pgfresh.setting('alert_low_utilization_window_days')::integer AS window_days,
+        pgfresh.setting('alert_low_utilization_history_days')::integer AS history_days,
         pgfresh.setting('alert_low_utilization_pct')::numeric AS low_pct,
         pgfresh.setting('alert_low_utilization_critical_pct')::numeric AS critical_pct,
         pgfresh.setting('insurance_overdue_grace_hours')::numeric AS insurance_grace_hours,
@@ -24,13 +24,14 @@ settings AS MATERIALIZED (
     FROM (SELECT pgfresh.setting('business_timezone') AS tz) AS z
 ),
 
--- low utilization is judged on windows of window_days full local days ending on each day
--- of the last lookback_days days (scan_start .. yesterday); the running sums start
--- window_days earlier
+-- low utilization: a window is the window_days local days up to its last day; the current
+-- window ends yesterday (today is not over); the run of low windows before it is looked
+-- for in the last history_days days
 scan AS MATERIALIZED (
     SELECT
-        s.yesterday - (s.lookback_days - 1) AS scan_start,
-        s.yesterday - (s.lookback_days - 1) - s.window_days AS grid_start
+        s.yesterday - (s.history_days - 1) AS scan_start,
+        s.yesterday - (s.history_days - 1) - (s.window_days - 1) AS first_usage_date,
+        make_interval(days => s.window_days - 1) AS window_span
     FROM settings AS s
 ),
 
@@ -74,7 +75,7 @@ telemetry AS (
     FROM public.equipment_utilization AS u
     CROSS JOIN settings AS s
     CROSS JOIN scan AS sc
-    WHERE u.usage_date BETWEEN sc.grid_start AND s.yesterday
+    WHERE u.usage_date BETWEEN sc.first_usage_date AND s.yesterday
 ),
 
 pending_insurance AS (
@@ -116,59 +117,53 @@ unanswered_tickets AS (
 
 -- metrics: low utilization
 
-fleet_days AS (
+-- the current window: telemetry rows of the window_days days ending yesterday
+current_windows AS (
     SELECT
-        f.equipment_id,
-        f.acquired_at,
-        greatest(f.acquired_at, sc.grid_start) + g.n AS usage_date
-    FROM fleet AS f
+        t.equipment_id,
+        sum(t.hours_used) AS hours_used,
+        sum(t.hours_available) AS hours_available
+    FROM telemetry AS t
     CROSS JOIN settings AS s
-    CROSS JOIN scan AS sc
-    CROSS JOIN LATERAL generate_series(0, s.yesterday - greatest(f.acquired_at, sc.grid_start)) AS g (n)
+    WHERE t.usage_date > s.yesterday - s.window_days
+    GROUP BY t.equipment_id
 ),
 
-hours_to_date AS (
+-- earlier windows: one ending on each day that has a telemetry row. A frame offset may
+-- not read the row, so the setting comes in as a scalar subquery, which PostgreSQL
+-- accepts and sqlfluff cannot parse (hence noqa).
+daily_windows AS (
     SELECT
-        fd.equipment_id,
-        fd.acquired_at,
-        fd.usage_date,
-        sum(coalesce(t.hours_used, 0)) OVER w AS used_to_date,
-        sum(coalesce(t.hours_available, 0)) OVER w AS available_to_date
-    FROM fleet_days AS fd
-    LEFT JOIN telemetry AS t ON fd.equipment_id = t.equipment_id AND fd.usage_date = t.usage_date
-    WINDOW w AS (PARTITION BY fd.equipment_id ORDER BY fd.usage_date)
+        t.equipment_id,
+        t.usage_date AS window_end,
+        sum(t.hours_used) OVER w AS hours_used,
+        sum(t.hours_available) OVER w AS hours_available
+    FROM telemetry AS t
+    WINDOW w AS (
+        PARTITION BY t.equipment_id ORDER BY t.usage_date
+        RANGE BETWEEN (SELECT sc.window_span FROM scan AS sc) PRECEDING AND CURRENT ROW  -- noqa: PRS
+    )
 ),
 
--- a window ending on window_end is judged only when it lies after the acquisition;
--- below: utilization under alert_low_utilization_pct (no hours available: not below)
-utilization_windows AS (
-    SELECT
-        h.equipment_id,
-        h.usage_date AS window_end,
-        h.used_to_date - lag(h.used_to_date, s.window_days, 0) OVER w AS hours_used,
-        h.available_to_date - lag(h.available_to_date, s.window_days, 0) OVER w AS hours_available,
-        h.usage_date - (s.window_days - 1) >= h.acquired_at AS judged
-    FROM hours_to_date AS h
-    CROSS JOIN settings AS s
-    WINDOW w AS (PARTITION BY h.equipment_id ORDER BY h.usage_date)
-),
-
+-- below: judged (the window lies after the acquisition) with hours available and
+-- 100 * used < alert_low_utilization_pct * available
 judged_windows AS (
     SELECT
-        uw.equipment_id,
-        uw.window_end,
-        uw.hours_used,
-        uw.hours_available,
-        coalesce(uw.judged AND uw.hours_available > 0 AND 100 * uw.hours_used < s.low_pct * uw.hours_available, FALSE)
-            AS below
-    FROM utilization_windows AS uw
+        dw.equipment_id,
+        dw.window_end,
+        coalesce(
+            dw.window_end - (s.window_days - 1) >= f.acquired_at
+            AND dw.hours_available > 0
+            AND 100 * dw.hours_used < s.low_pct * dw.hours_available,
+            FALSE
+        ) AS below
+    FROM daily_windows AS dw
+    INNER JOIN fleet AS f ON dw.equipment_id = f.equipment_id
     CROSS JOIN settings AS s
     CROSS JOIN scan AS sc
-    WHERE uw.window_end >= sc.scan_start
+    WHERE dw.window_end >= sc.scan_start
 ),
 
--- the current run of below-threshold windows ending yesterday: it began on the day after
--- the last window that was not below (or on scan_start)
 last_not_below AS (
     SELECT
         jw.equipment_id,
@@ -178,6 +173,8 @@ last_not_below AS (
     GROUP BY jw.equipment_id
 ),
 
+-- the run of low windows up to now began with the first low window after the last one
+-- that was not low (the start of the scan when all were low; yesterday when none is)
 low_streaks AS (
     SELECT
         jw.equipment_id,
@@ -192,10 +189,10 @@ low_utilization AS (
     SELECT
         'low_utilization' AS alert_type,
         f.equipment_id AS entity_id,
-        -- the first below window was complete at the local midnight that ended it
-        ((ls.below_since + 1)::timestamp AT TIME ZONE s.tz) AS detected_at,
+        -- the first low window was complete at the local midnight that ended it
+        ((coalesce(ls.below_since, s.yesterday) + 1)::timestamp AT TIME ZONE s.tz) AS detected_at,
         CASE
-            WHEN 100 * jw.hours_used < s.critical_pct * jw.hours_available THEN 'critical' ELSE 'warning'
+            WHEN 100 * cw.hours_used < s.critical_pct * cw.hours_available THEN 'critical' ELSE 'warning'
         END AS severity,
         jsonb_build_object(
             'alert_type', 'low_utilization',
@@ -203,20 +200,23 @@ low_utilization AS (
             'equipment_name', f.name,
             'category', f.category,
             'window_days', s.window_days,
-            'window_start', jw.window_end - (s.window_days - 1),
-            'window_end', jw.window_end,
-            'hours_used', jw.hours_used,
-            'hours_available', jw.hours_available,
-            'utilization_pct', round(100 * jw.hours_used / jw.hours_available, 2),
+            'window_start', s.yesterday - (s.window_days - 1),
+            'window_end', s.yesterday,
+            'hours_used', cw.hours_used,
+            'hours_available', cw.hours_available,
+            'utilization_pct', round(100 * cw.hours_used / cw.hours_available, 2),
             'threshold_pct', s.low_pct,
             'critical_pct', s.critical_pct,
-            'below_since', ls.below_since
+            'below_since', coalesce(ls.below_since, s.yesterday)
         ) AS payload
-    FROM low_streaks AS ls
-    INNER JOIN fleet AS f ON ls.equipment_id = f.equipment_id
-    INNER JOIN judged_windows AS jw ON ls.equipment_id = jw.equipment_id
+    FROM current_windows AS cw
+    INNER JOIN fleet AS f ON cw.equipment_id = f.equipment_id
+    LEFT JOIN low_streaks AS ls ON cw.equipment_id = ls.equipment_id
     CROSS JOIN settings AS s
-    WHERE jw.window_end = s.yesterday
+    WHERE
+        s.yesterday - (s.window_days - 1) >= f.acquired_at
+        AND cw.hours_available > 0
+        AND 100 * cw.hours_used < s.low_pct * cw.hours_available
 ),
 
 -- metrics: overdue insurance (pending more than insurance_overdue_grace_hours past due_at)
@@ -301,11 +301,11 @@ ON analytics.mv_alert_candidates (alert_type, severity);
 COMMENT ON MATERIALIZED VIEW analytics.mv_alert_candidates IS
 'One row per current alert condition (as of the refresh, now() of its transaction): low_utilization (entity: equipment), overdue_insurance (entity: insurance document), sla_breach (entity: support ticket). Thresholds are pgfresh settings (alert_*, insurance_*, sla_*).';
 COMMENT ON COLUMN analytics.mv_alert_candidates.alert_type IS
-'low_utilization: utilization over the last alert_low_utilization_window_days full local days below alert_low_utilization_pct (machines not in maintenance or retired); overdue_insurance: a pending document more than insurance_overdue_grace_hours past due_at, its booking pending/confirmed/active; sla_breach: an open or pending ticket with no first response more than sla_first_response_hours_<priority> after created_at.';
+'low_utilization: utilization (100 * sum(hours_used) / sum(hours_available) of the telemetry rows) over the alert_low_utilization_window_days local days ending yesterday below alert_low_utilization_pct (machines not in maintenance or retired, acquired before the window); overdue_insurance: a pending document more than insurance_overdue_grace_hours past due_at, its booking pending/confirmed/active; sla_breach: an open or pending ticket with no first response more than sla_first_response_hours_<priority> after created_at.';
 COMMENT ON COLUMN analytics.mv_alert_candidates.entity_id IS
 'equipment.id (low_utilization), insurance_documents.id (overdue_insurance), support_tickets.id (sla_breach).';
 COMMENT ON COLUMN analytics.mv_alert_candidates.detected_at IS
-'When the condition began, from the data: the local midnight ending the first day of the current run of low windows (scanned back at most utilization_lookback_days); due_at + grace; created_at + SLA.';
+'When the condition began, from the data: the local midnight ending the first window of the current run of low windows (windows ending on each day with a telemetry row, looked for back to alert_low_utilization_history_days); due_at + grace; created_at + SLA.';
 COMMENT ON COLUMN analytics.mv_alert_candidates.severity IS
 'warning, or critical: utilization below alert_low_utilization_critical_pct; more than insurance_overdue_critical_hours past due_at; waiting more than alert_sla_breach_critical_factor x SLA.';
 COMMENT ON COLUMN analytics.mv_alert_candidates.payload IS

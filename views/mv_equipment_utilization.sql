@@ -20,14 +20,22 @@ settings AS MATERIALIZED (
 
 period AS MATERIALIZED (
     SELECT
-        s.tz,
-        s.today,
-        -- greatest() ignores NULL: no telemetry at all means the whole lookback
-        greatest(
-            s.today - (s.lookback_days - 1),
-            (SELECT min(u.usage_date) FROM public.equipment_utilization AS u)
-        ) AS first_day
-    FROM settings AS s
+        d.tz,
+        d.today,
+        d.first_day,
+        (d.first_day::timestamp AT TIME ZONE d.tz) AS starts_at,
+        ((d.today + 1)::timestamp AT TIME ZONE d.tz) AS ends_at
+    FROM (
+        SELECT
+            s.tz,
+            s.today,
+            -- greatest() ignores NULL: no telemetry at all means the whole lookback
+            greatest(
+                s.today - (s.lookback_days - 1),
+                (SELECT min(u.usage_date) FROM public.equipment_utilization AS u)
+            ) AS first_day
+        FROM settings AS s
+    ) AS d
 ),
 
 -- import CTEs: sources filtered to the period
@@ -67,8 +75,8 @@ rentals AS (
     CROSS JOIN period AS p
     WHERE
         b.status IN ('confirmed', 'active', 'completed')
-        AND b.end_at > (p.first_day::timestamp AT TIME ZONE p.tz)
-        AND b.start_at < ((p.today + 1)::timestamp AT TIME ZONE p.tz)
+        AND b.end_at > p.starts_at
+        AND b.start_at < p.ends_at
 ),
 
 -- maintenance jobs that had the machine in the shop: [started_at, completed_at), open
@@ -83,20 +91,32 @@ shop_visits AS (
     WHERE
         m.status <> 'cancelled'
         AND m.started_at IS NOT NULL
-        AND m.started_at < ((p.today + 1)::timestamp AT TIME ZONE p.tz)
-        AND (m.completed_at IS NULL OR (m.completed_at > m.started_at AND m.completed_at > (p.first_day::timestamp AT TIME ZONE p.tz)))
+        AND m.started_at < p.ends_at
+        AND (m.completed_at IS NULL OR (m.completed_at > m.started_at AND m.completed_at > p.starts_at))
 ),
 
 -- completed jobs: each sets the machine's next service date (next_due_at) until the next
--- completed job; ties on completed_at are broken by id
+-- completed job (ties on completed_at are broken by id); it is the one in force at the
+-- end of the local days from the day of its completed_at to the day before the next
+-- job's completed_at
 services AS (
     SELECT
-        m.equipment_id,
-        m.next_due_at,
-        m.completed_at AS valid_from,
-        lead(m.completed_at) OVER (PARTITION BY m.equipment_id ORDER BY m.completed_at, m.id) AS valid_to
-    FROM public.equipment_maintenance AS m
-    WHERE m.status = 'completed' AND m.completed_at IS NOT NULL
+        s.equipment_id,
+        s.next_due_at,
+        (s.completed_at AT TIME ZONE p.tz)::date AS first_day,
+        coalesce((s.next_completed_at AT TIME ZONE p.tz)::date - 1, p.today) AS last_day
+    FROM (
+        SELECT
+            m.equipment_id,
+            m.next_due_at,
+            m.completed_at,
+            lead(m.completed_at) OVER (PARTITION BY m.equipment_id ORDER BY m.completed_at, m.id)
+                AS next_completed_at
+        FROM public.equipment_maintenance AS m
+        WHERE m.status = 'completed' AND m.completed_at IS NOT NULL
+    ) AS s
+    CROSS JOIN period AS p
+    WHERE s.next_completed_at IS NULL OR s.next_completed_at >= p.starts_at
 ),
 
 calendar AS (
@@ -158,15 +178,15 @@ maintenance_days AS (
 
 service_due_by_day AS (
     SELECT
-        md.equipment_id,
-        md.snapshot_date,
+        sv.equipment_id,
+        sv.first_day + g.n AS snapshot_date,
         sv.next_due_at
-    FROM machine_days AS md
-    INNER JOIN services AS sv
-        ON
-            md.equipment_id = sv.equipment_id
-            AND md.day_end > sv.valid_from
-            AND (sv.valid_to IS NULL OR md.day_end <= sv.valid_to)
+    FROM services AS sv
+    CROSS JOIN period AS p
+    CROSS JOIN LATERAL generate_series(
+        greatest(sv.first_day, p.first_day) - sv.first_day,
+        least(sv.last_day, p.today) - sv.first_day
+    ) AS g (n)
 ),
 
 final AS (

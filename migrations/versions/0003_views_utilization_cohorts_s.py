@@ -12,7 +12,7 @@ Source files:
 
 Revision ID: 0003_views_utilization_cohorts_s
 Revises: 0002_settings_trigger_explicit_c
-Create Date: 2026-11-26 23:10:21 UTC
+Create Date: 2026-11-26 23:38:09 UTC
 """
 
 from pgfresh.migration import execute_sql
@@ -155,7 +155,7 @@ AS $$
         ('business_timezone', 'America/New_York',
          'IANA time zone of the business: days are bucketed and business hours read in it.'),
         ('utilization_lookback_days', '400',
-         'Days of history in analytics.mv_equipment_utilization (a row per machine per day) and scanned for low-utilization streaks, counted back from today.'),
+         'Days of history in analytics.mv_equipment_utilization (a row per machine per day), counted back from today.'),
         ('sla_first_response_hours_urgent', '1',
          'First-response SLA of an urgent support ticket, in hours after created_at (a response later than that is a breach).'),
         ('sla_first_response_hours_high', '4',
@@ -168,12 +168,14 @@ AS $$
          'A pending insurance document is overdue (alert, warning) once now() is more than this many hours past its due_at.'),
         ('insurance_overdue_critical_hours', '72',
          'An overdue insurance document is critical once now() is more than this many hours past its due_at.'),
-        ('alert_low_utilization_window_days', '7',
-         'Low-utilization alert: the window of full local days (ending yesterday) over which a machine''s utilization is summed.'),
-        ('alert_low_utilization_pct', '25',
+        ('alert_low_utilization_window_days', '14',
+         'Low-utilization alert: the window of local days (ending yesterday) over which a machine''s utilization is summed.'),
+        ('alert_low_utilization_pct', '10',
          'Low-utilization alert (warning): utilization over the window below this percentage (100 * sum(hours_used) / sum(hours_available)).'),
-        ('alert_low_utilization_critical_pct', '10',
+        ('alert_low_utilization_critical_pct', '2',
          'Low-utilization alert is critical below this percentage.'),
+        ('alert_low_utilization_history_days', '90',
+         'Low-utilization alert: how far back the start of a run of low windows is looked for (its detected_at); a longer run is reported as starting then.'),
         ('alert_sla_breach_critical_factor', '2',
          'An SLA breach alert is critical once the ticket has waited this many times its SLA without a first response.')
 $$;
@@ -200,8 +202,8 @@ settings AS MATERIALIZED (
         z.tz,
         now() AS as_of,
         (now() AT TIME ZONE z.tz)::date - 1 AS yesterday,
-        pgfresh.setting('utilization_lookback_days')::integer AS lookback_days,
         pgfresh.setting('alert_low_utilization_window_days')::integer AS window_days,
+        pgfresh.setting('alert_low_utilization_history_days')::integer AS history_days,
         pgfresh.setting('alert_low_utilization_pct')::numeric AS low_pct,
         pgfresh.setting('alert_low_utilization_critical_pct')::numeric AS critical_pct,
         pgfresh.setting('insurance_overdue_grace_hours')::numeric AS insurance_grace_hours,
@@ -210,13 +212,14 @@ settings AS MATERIALIZED (
     FROM (SELECT pgfresh.setting('business_timezone') AS tz) AS z
 ),
 
--- low utilization is judged on windows of window_days full local days ending on each day
--- of the last lookback_days days (scan_start .. yesterday); the running sums start
--- window_days earlier
+-- low utilization: a window is the window_days local days up to its last day; the current
+-- window ends yesterday (today is not over); the run of low windows before it is looked
+-- for in the last history_days days
 scan AS MATERIALIZED (
     SELECT
-        s.yesterday - (s.lookback_days - 1) AS scan_start,
-        s.yesterday - (s.lookback_days - 1) - s.window_days AS grid_start
+        s.yesterday - (s.history_days - 1) AS scan_start,
+        s.yesterday - (s.history_days - 1) - (s.window_days - 1) AS first_usage_date,
+        make_interval(days => s.window_days - 1) AS window_span
     FROM settings AS s
 ),
 
@@ -260,7 +263,7 @@ telemetry AS (
     FROM public.equipment_utilization AS u
     CROSS JOIN settings AS s
     CROSS JOIN scan AS sc
-    WHERE u.usage_date BETWEEN sc.grid_start AND s.yesterday
+    WHERE u.usage_date BETWEEN sc.first_usage_date AND s.yesterday
 ),
 
 pending_insurance AS (
@@ -302,59 +305,53 @@ unanswered_tickets AS (
 
 -- metrics: low utilization
 
-fleet_days AS (
+-- the current window: telemetry rows of the window_days days ending yesterday
+current_windows AS (
     SELECT
-        f.equipment_id,
-        f.acquired_at,
-        greatest(f.acquired_at, sc.grid_start) + g.n AS usage_date
-    FROM fleet AS f
+        t.equipment_id,
+        sum(t.hours_used) AS hours_used,
+        sum(t.hours_available) AS hours_available
+    FROM telemetry AS t
     CROSS JOIN settings AS s
-    CROSS JOIN scan AS sc
-    CROSS JOIN LATERAL generate_series(0, s.yesterday - greatest(f.acquired_at, sc.grid_start)) AS g (n)
+    WHERE t.usage_date > s.yesterday - s.window_days
+    GROUP BY t.equipment_id
 ),
 
-hours_to_date AS (
+-- earlier windows: one ending on each day that has a telemetry row. A frame offset may
+-- not read the row, so the setting comes in as a scalar subquery, which PostgreSQL
+-- accepts and sqlfluff cannot parse (hence noqa).
+daily_windows AS (
     SELECT
-        fd.equipment_id,
-        fd.acquired_at,
-        fd.usage_date,
-        sum(coalesce(t.hours_used, 0)) OVER w AS used_to_date,
-        sum(coalesce(t.hours_available, 0)) OVER w AS available_to_date
-    FROM fleet_days AS fd
-    LEFT JOIN telemetry AS t ON fd.equipment_id = t.equipment_id AND fd.usage_date = t.usage_date
-    WINDOW w AS (PARTITION BY fd.equipment_id ORDER BY fd.usage_date)
+        t.equipment_id,
+        t.usage_date AS window_end,
+        sum(t.hours_used) OVER w AS hours_used,
+        sum(t.hours_available) OVER w AS hours_available
+    FROM telemetry AS t
+    WINDOW w AS (
+        PARTITION BY t.equipment_id ORDER BY t.usage_date
+        RANGE BETWEEN (SELECT sc.window_span FROM scan AS sc) PRECEDING AND CURRENT ROW  -- noqa: PRS
+    )
 ),
 
--- a window ending on window_end is judged only when it lies after the acquisition;
--- below: utilization under alert_low_utilization_pct (no hours available: not below)
-utilization_windows AS (
-    SELECT
-        h.equipment_id,
-        h.usage_date AS window_end,
-        h.used_to_date - lag(h.used_to_date, s.window_days, 0) OVER w AS hours_used,
-        h.available_to_date - lag(h.available_to_date, s.window_days, 0) OVER w AS hours_available,
-        h.usage_date - (s.window_days - 1) >= h.acquired_at AS judged
-    FROM hours_to_date AS h
-    CROSS JOIN settings AS s
-    WINDOW w AS (PARTITION BY h.equipment_id ORDER BY h.usage_date)
-),
-
+-- below: judged (the window lies after the acquisition) with hours available and
+-- 100 * used < alert_low_utilization_pct * available
 judged_windows AS (
     SELECT
-        uw.equipment_id,
-        uw.window_end,
-        uw.hours_used,
-        uw.hours_available,
-        coalesce(uw.judged AND uw.hours_available > 0 AND 100 * uw.hours_used < s.low_pct * uw.hours_available, FALSE)
-            AS below
-    FROM utilization_windows AS uw
+        dw.equipment_id,
+        dw.window_end,
+        coalesce(
+            dw.window_end - (s.window_days - 1) >= f.acquired_at
+            AND dw.hours_available > 0
+            AND 100 * dw.hours_used < s.low_pct * dw.hours_available,
+            FALSE
+        ) AS below
+    FROM daily_windows AS dw
+    INNER JOIN fleet AS f ON dw.equipment_id = f.equipment_id
     CROSS JOIN settings AS s
     CROSS JOIN scan AS sc
-    WHERE uw.window_end >= sc.scan_start
+    WHERE dw.window_end >= sc.scan_start
 ),
 
--- the current run of below-threshold windows ending yesterday: it began on the day after
--- the last window that was not below (or on scan_start)
 last_not_below AS (
     SELECT
         jw.equipment_id,
@@ -364,6 +361,8 @@ last_not_below AS (
     GROUP BY jw.equipment_id
 ),
 
+-- the run of low windows up to now began with the first low window after the last one
+-- that was not low (the start of the scan when all were low; yesterday when none is)
 low_streaks AS (
     SELECT
         jw.equipment_id,
@@ -378,10 +377,10 @@ low_utilization AS (
     SELECT
         'low_utilization' AS alert_type,
         f.equipment_id AS entity_id,
-        -- the first below window was complete at the local midnight that ended it
-        ((ls.below_since + 1)::timestamp AT TIME ZONE s.tz) AS detected_at,
+        -- the first low window was complete at the local midnight that ended it
+        ((coalesce(ls.below_since, s.yesterday) + 1)::timestamp AT TIME ZONE s.tz) AS detected_at,
         CASE
-            WHEN 100 * jw.hours_used < s.critical_pct * jw.hours_available THEN 'critical' ELSE 'warning'
+            WHEN 100 * cw.hours_used < s.critical_pct * cw.hours_available THEN 'critical' ELSE 'warning'
         END AS severity,
         jsonb_build_object(
             'alert_type', 'low_utilization',
@@ -389,20 +388,23 @@ low_utilization AS (
             'equipment_name', f.name,
             'category', f.category,
             'window_days', s.window_days,
-            'window_start', jw.window_end - (s.window_days - 1),
-            'window_end', jw.window_end,
-            'hours_used', jw.hours_used,
-            'hours_available', jw.hours_available,
-            'utilization_pct', round(100 * jw.hours_used / jw.hours_available, 2),
+            'window_start', s.yesterday - (s.window_days - 1),
+            'window_end', s.yesterday,
+            'hours_used', cw.hours_used,
+            'hours_available', cw.hours_available,
+            'utilization_pct', round(100 * cw.hours_used / cw.hours_available, 2),
             'threshold_pct', s.low_pct,
             'critical_pct', s.critical_pct,
-            'below_since', ls.below_since
+            'below_since', coalesce(ls.below_since, s.yesterday)
         ) AS payload
-    FROM low_streaks AS ls
-    INNER JOIN fleet AS f ON ls.equipment_id = f.equipment_id
-    INNER JOIN judged_windows AS jw ON ls.equipment_id = jw.equipment_id
+    FROM current_windows AS cw
+    INNER JOIN fleet AS f ON cw.equipment_id = f.equipment_id
+    LEFT JOIN low_streaks AS ls ON cw.equipment_id = ls.equipment_id
     CROSS JOIN settings AS s
-    WHERE jw.window_end = s.yesterday
+    WHERE
+        s.yesterday - (s.window_days - 1) >= f.acquired_at
+        AND cw.hours_available > 0
+        AND 100 * cw.hours_used < s.low_pct * cw.hours_available
 ),
 
 -- metrics: overdue insurance (pending more than insurance_overdue_grace_hours past due_at)
@@ -487,11 +489,11 @@ ON analytics.mv_alert_candidates (alert_type, severity);
 COMMENT ON MATERIALIZED VIEW analytics.mv_alert_candidates IS
 'One row per current alert condition (as of the refresh, now() of its transaction): low_utilization (entity: equipment), overdue_insurance (entity: insurance document), sla_breach (entity: support ticket). Thresholds are pgfresh settings (alert_*, insurance_*, sla_*).';
 COMMENT ON COLUMN analytics.mv_alert_candidates.alert_type IS
-'low_utilization: utilization over the last alert_low_utilization_window_days full local days below alert_low_utilization_pct (machines not in maintenance or retired); overdue_insurance: a pending document more than insurance_overdue_grace_hours past due_at, its booking pending/confirmed/active; sla_breach: an open or pending ticket with no first response more than sla_first_response_hours_<priority> after created_at.';
+'low_utilization: utilization (100 * sum(hours_used) / sum(hours_available) of the telemetry rows) over the alert_low_utilization_window_days local days ending yesterday below alert_low_utilization_pct (machines not in maintenance or retired, acquired before the window); overdue_insurance: a pending document more than insurance_overdue_grace_hours past due_at, its booking pending/confirmed/active; sla_breach: an open or pending ticket with no first response more than sla_first_response_hours_<priority> after created_at.';
 COMMENT ON COLUMN analytics.mv_alert_candidates.entity_id IS
 'equipment.id (low_utilization), insurance_documents.id (overdue_insurance), support_tickets.id (sla_breach).';
 COMMENT ON COLUMN analytics.mv_alert_candidates.detected_at IS
-'When the condition began, from the data: the local midnight ending the first day of the current run of low windows (scanned back at most utilization_lookback_days); due_at + grace; created_at + SLA.';
+'When the condition began, from the data: the local midnight ending the first window of the current run of low windows (windows ending on each day with a telemetry row, looked for back to alert_low_utilization_history_days); due_at + grace; created_at + SLA.';
 COMMENT ON COLUMN analytics.mv_alert_candidates.severity IS
 'warning, or critical: utilization below alert_low_utilization_critical_pct; more than insurance_overdue_critical_hours past due_at; waiting more than alert_sla_breach_critical_factor x SLA.';
 COMMENT ON COLUMN analytics.mv_alert_candidates.payload IS
@@ -698,14 +700,22 @@ settings AS MATERIALIZED (
 
 period AS MATERIALIZED (
     SELECT
-        s.tz,
-        s.today,
-        -- greatest() ignores NULL: no telemetry at all means the whole lookback
-        greatest(
-            s.today - (s.lookback_days - 1),
-            (SELECT min(u.usage_date) FROM public.equipment_utilization AS u)
-        ) AS first_day
-    FROM settings AS s
+        d.tz,
+        d.today,
+        d.first_day,
+        (d.first_day::timestamp AT TIME ZONE d.tz) AS starts_at,
+        ((d.today + 1)::timestamp AT TIME ZONE d.tz) AS ends_at
+    FROM (
+        SELECT
+            s.tz,
+            s.today,
+            -- greatest() ignores NULL: no telemetry at all means the whole lookback
+            greatest(
+                s.today - (s.lookback_days - 1),
+                (SELECT min(u.usage_date) FROM public.equipment_utilization AS u)
+            ) AS first_day
+        FROM settings AS s
+    ) AS d
 ),
 
 -- import CTEs: sources filtered to the period
@@ -745,8 +755,8 @@ rentals AS (
     CROSS JOIN period AS p
     WHERE
         b.status IN ('confirmed', 'active', 'completed')
-        AND b.end_at > (p.first_day::timestamp AT TIME ZONE p.tz)
-        AND b.start_at < ((p.today + 1)::timestamp AT TIME ZONE p.tz)
+        AND b.end_at > p.starts_at
+        AND b.start_at < p.ends_at
 ),
 
 -- maintenance jobs that had the machine in the shop: [started_at, completed_at), open
@@ -761,20 +771,32 @@ shop_visits AS (
     WHERE
         m.status <> 'cancelled'
         AND m.started_at IS NOT NULL
-        AND m.started_at < ((p.today + 1)::timestamp AT TIME ZONE p.tz)
-        AND (m.completed_at IS NULL OR (m.completed_at > m.started_at AND m.completed_at > (p.first_day::timestamp AT TIME ZONE p.tz)))
+        AND m.started_at < p.ends_at
+        AND (m.completed_at IS NULL OR (m.completed_at > m.started_at AND m.completed_at > p.starts_at))
 ),
 
 -- completed jobs: each sets the machine's next service date (next_due_at) until the next
--- completed job; ties on completed_at are broken by id
+-- completed job (ties on completed_at are broken by id); it is the one in force at the
+-- end of the local days from the day of its completed_at to the day before the next
+-- job's completed_at
 services AS (
     SELECT
-        m.equipment_id,
-        m.next_due_at,
-        m.completed_at AS valid_from,
-        lead(m.completed_at) OVER (PARTITION BY m.equipment_id ORDER BY m.completed_at, m.id) AS valid_to
-    FROM public.equipment_maintenance AS m
-    WHERE m.status = 'completed' AND m.completed_at IS NOT NULL
+        s.equipment_id,
+        s.next_due_at,
+        (s.completed_at AT TIME ZONE p.tz)::date AS first_day,
+        coalesce((s.next_completed_at AT TIME ZONE p.tz)::date - 1, p.today) AS last_day
+    FROM (
+        SELECT
+            m.equipment_id,
+            m.next_due_at,
+            m.completed_at,
+            lead(m.completed_at) OVER (PARTITION BY m.equipment_id ORDER BY m.completed_at, m.id)
+                AS next_completed_at
+        FROM public.equipment_maintenance AS m
+        WHERE m.status = 'completed' AND m.completed_at IS NOT NULL
+    ) AS s
+    CROSS JOIN period AS p
+    WHERE s.next_completed_at IS NULL OR s.next_completed_at >= p.starts_at
 ),
 
 calendar AS (
@@ -836,15 +858,15 @@ maintenance_days AS (
 
 service_due_by_day AS (
     SELECT
-        md.equipment_id,
-        md.snapshot_date,
+        sv.equipment_id,
+        sv.first_day + g.n AS snapshot_date,
         sv.next_due_at
-    FROM machine_days AS md
-    INNER JOIN services AS sv
-        ON
-            md.equipment_id = sv.equipment_id
-            AND md.day_end > sv.valid_from
-            AND (sv.valid_to IS NULL OR md.day_end <= sv.valid_to)
+    FROM services AS sv
+    CROSS JOIN period AS p
+    CROSS JOIN LATERAL generate_series(
+        greatest(sv.first_day, p.first_day) - sv.first_day,
+        least(sv.last_day, p.today) - sv.first_day
+    ) AS g (n)
 ),
 
 final AS (
