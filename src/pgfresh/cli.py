@@ -1,9 +1,11 @@
-"""pgfresh command line: local database, revisions, drift check, demo."""
+"""pgfresh command line: local database, revisions, drift check, sample data, demo."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
+from datetime import date
 from pathlib import Path
 
 from pgfresh import config
@@ -76,6 +78,35 @@ def _cmd_lint(args) -> int:
     return 1 if bad else 0
 
 
+def print_counts(counts: dict[str, int], seconds: float, what: str) -> None:
+    """The summary of a sample load: rows per table, total, time."""
+    width = max(len(t) for t in counts)
+    for table, n in counts.items():
+        print(f"  {table:<{width}}  {n:>10,}")
+    print(f"  {'total':<{width}}  {sum(counts.values()):>10,}")
+    print(f"{what} in {seconds:.1f} s")
+
+
+def _cmd_sample(args) -> int:
+    import psycopg
+
+    from pgfresh import sample
+
+    as_of = args.as_of or sample.today(args.timezone)
+    started = time.monotonic()
+    try:
+        with psycopg.connect(config.database_url(args.database_url), autocommit=True) as conn:
+            counts = sample.load(conn, args.scale, args.seed, as_of, tz=args.timezone,
+                                 truncate=args.truncate, progress=not args.quiet)
+    except sample.SampleError as exc:
+        print(f"pgfresh sample: {exc}", file=sys.stderr)
+        return 1
+    print_counts(counts, time.monotonic() - started,
+                 f"loaded sample data (scale {args.scale:g}, seed {args.seed}, as of {as_of}, "
+                 f"{args.timezone})")
+    return 0
+
+
 def _cmd_demo(args) -> int:
     from pgfresh.demo import run_demo
 
@@ -105,6 +136,18 @@ def main(argv: list[str] | None = None) -> int:
     lint = sub.add_parser("lint", help="plpgsql_check every function of the sources "
                           "(in a scratch database)")
     lint.set_defaults(func=_cmd_lint)
+
+    smp = sub.add_parser("sample", help="fill the reference tables with a deterministic sample business")
+    smp.add_argument("--scale", type=float, default=1.0,
+                     help="1 = about 100,000 bookings over two years; 0.01 for tests (default 1)")
+    smp.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    smp.add_argument("--as-of", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD",
+                     help="the data ends at noon of this day (default: today in --timezone)")
+    smp.add_argument("--timezone", default="America/New_York", help="business time zone (IANA)")
+    smp.add_argument("--truncate", action="store_true",
+                     help="empty the 16 reference tables first (otherwise non-empty tables are refused)")
+    smp.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    smp.set_defaults(func=_cmd_sample)
 
     demo = sub.add_parser("demo", help="migrate, load sample data, refresh, show freshness")
     demo.set_defaults(func=_cmd_demo)
