@@ -28,7 +28,31 @@ AS $$
         ('kpi_overdue_share_pct', '50',
          'mv_dashboard_kpis alert overdue_balance_high: the overdue part of the outstanding installments is above this percentage of them.'),
         ('kpi_insurance_overdue_count', '1',
-         'mv_dashboard_kpis alert insurance_overdue: at least this many insurance documents are past their due day and still unreviewed.')
+         'mv_dashboard_kpis alert insurance_overdue: at least this many insurance documents are past their due day and still unreviewed.'),
+        ('utilization_lookback_days', '400',
+         'Days of history in analytics.mv_equipment_utilization (a row per machine per day), counted back from today.'),
+        ('sla_first_response_hours_urgent', '1',
+         'First-response SLA of an urgent support ticket, in hours after created_at (a response later than that is a breach).'),
+        ('sla_first_response_hours_high', '4',
+         'First-response SLA of a high-priority support ticket, in hours after created_at.'),
+        ('sla_first_response_hours_normal', '24',
+         'First-response SLA of a normal-priority support ticket, in hours after created_at.'),
+        ('sla_first_response_hours_low', '72',
+         'First-response SLA of a low-priority support ticket, in hours after created_at.'),
+        ('insurance_overdue_grace_hours', '24',
+         'A pending insurance document is overdue (alert, warning) once now() is more than this many hours past its due_at.'),
+        ('insurance_overdue_critical_hours', '72',
+         'An overdue insurance document is critical once now() is more than this many hours past its due_at.'),
+        ('alert_low_utilization_window_days', '14',
+         'Low-utilization alert: the window of local days (ending yesterday) over which a machine''s utilization is summed.'),
+        ('alert_low_utilization_pct', '10',
+         'Low-utilization alert (warning): utilization over the window below this percentage (100 * sum(hours_used) / sum(hours_available)).'),
+        ('alert_low_utilization_critical_pct', '2',
+         'Low-utilization alert is critical below this percentage.'),
+        ('alert_low_utilization_history_days', '90',
+         'Low-utilization alert: how far back the start of a run of low windows is looked for (its detected_at); a longer run is reported as starting then.'),
+        ('alert_sla_breach_critical_factor', '2',
+         'An SLA breach alert is critical once the ticket has waited this many times its SLA without a first response.')
 $$;
 
 COMMENT ON FUNCTION pgfresh.setting_defaults() IS
