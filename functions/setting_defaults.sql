@@ -8,7 +8,13 @@ PARALLEL SAFE
 AS $$
     VALUES
         ('business_timezone', 'America/New_York',
-         'IANA time zone of the business: days are bucketed and business hours read in it.')
+         'IANA time zone of the business: days are bucketed and business hours read in it.'),
+        ('business_hours_start', '06:00',
+         'Local time (HH:MM, business_timezone) at which business hours begin: from then a policy''s business_hours_every applies.'),
+        ('business_hours_end', '22:00',
+         'Local time (HH:MM) at which business hours end; earlier than business_hours_start means they run past midnight.'),
+        ('nightly_at', '02:00',
+         'Local time (HH:MM) of the nightly cadence: once per local day, at the first instant the clock reads it or later.')
 $$;
 
 COMMENT ON FUNCTION pgfresh.setting_defaults() IS
