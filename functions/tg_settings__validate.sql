@@ -38,7 +38,7 @@ BEGIN
                   HINT = 'business_hours_start and business_hours_end must differ.';
     END IF;
     NEW.updated_at := pg_catalog.now();
-    NEW.updated_by := current_user;
+    NEW.updated_by := current_user::text;
     RETURN NEW;
 END
 $$;

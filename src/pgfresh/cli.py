@@ -59,6 +59,23 @@ def _cmd_revision(args) -> int:
     return 0
 
 
+def _cmd_lint(args) -> int:
+    from pgfresh import lint
+    from pgfresh.revision import scratch_database
+    from pgfresh.sources import parse_all, read_tree
+
+    root = Path(args.root)
+    sources = parse_all(read_tree(root))
+    with scratch_database(config.database_url(args.database_url), sources, root) as conn:
+        findings = lint.check(conn)
+    bad = lint.unaccepted(findings, root)
+    for f in findings:
+        print(("FAIL " if f in bad else "ok   ") + str(f))
+    print(f"plpgsql_check: {len(findings)} findings, {len(bad)} not accepted "
+          f"(accepted ones are listed in {lint.ACCEPTED_FILE})")
+    return 1 if bad else 0
+
+
 def _cmd_demo(args) -> int:
     from pgfresh.demo import run_demo
 
@@ -84,6 +101,10 @@ def main(argv: list[str] | None = None) -> int:
     rev = sub.add_parser("revision", help="generate a revision from changed SQL sources")
     rev.add_argument("-m", "--message", required=True)
     rev.set_defaults(func=_cmd_revision)
+
+    lint = sub.add_parser("lint", help="plpgsql_check every function of the sources "
+                          "(in a scratch database)")
+    lint.set_defaults(func=_cmd_lint)
 
     demo = sub.add_parser("demo", help="migrate, load sample data, refresh, show freshness")
     demo.set_defaults(func=_cmd_demo)

@@ -9,6 +9,7 @@ existing revision does.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import re
@@ -256,11 +257,10 @@ def apply_sources(conn: psycopg.Connection, sources: dict[str, Source]) -> None:
                 raise SourceError(f"{p}: does not apply to the reference schema: {exc}") from None
 
 
-def scratch_requirements(
-    url: str, sources: dict[str, Source], root: Path = config.ROOT
-) -> dict[str, list[str]]:
-    """Create a scratch database next to ``url``, load schema/ and the sources into it,
-    and read from the catalog which source tables and columns they use."""
+@contextlib.contextmanager
+def scratch_database(url: str, sources: dict[str, Source], root: Path = config.ROOT):
+    """A throwaway database next to ``url`` with schema/ and ``sources`` applied; yields a
+    connection to it and drops it afterwards."""
     name = f"pgfresh_scratch_{uuid.uuid4().hex[:12]}"
     admin = psycopg.conninfo.make_conninfo(url, dbname="postgres")
     with psycopg.connect(admin, autocommit=True) as conn:
@@ -269,15 +269,20 @@ def scratch_requirements(
         with psycopg.connect(psycopg.conninfo.make_conninfo(url, dbname=name)) as conn:
             load_schema(conn, root)
             apply_sources(conn, sources)
-            needed: dict[str, set[str]] = {}
-            for table, column in conn.execute(REQUIREMENTS_SQL):
-                needed.setdefault(table, set())
-                if column:
-                    needed[table].add(column)
-        return {t: sorted(c) for t, c in sorted(needed.items())}
+            yield conn
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def requirements(conn: psycopg.Connection) -> dict[str, list[str]]:
+    """Which source tables and columns the installed views and triggers use (pg_depend)."""
+    needed: dict[str, set[str]] = {}
+    for table, column in conn.execute(REQUIREMENTS_SQL):
+        needed.setdefault(table, set())
+        if column:
+            needed[table].add(column)
+    return {t: sorted(c) for t, c in sorted(needed.items())}
 
 
 def generate(message: str, url: str, root: Path = config.ROOT) -> Path | None:
@@ -287,8 +292,10 @@ def generate(message: str, url: str, root: Path = config.ROOT) -> Path | None:
     plan = make_plan(state, current)
     if plan.empty:
         return None
-    requires = scratch_requirements(url, plan.new, root)
-    slug = re.sub(r"[^a-z0-9]+", "_", message.lower()).strip("_")[:40] or "revision"
+    with scratch_database(url, plan.new, root) as conn:
+        requires = requirements(conn)
+    # Alembic's version_num is varchar(32): 4 digits, '_', at most 27 of the message.
+    slug = re.sub(r"[^a-z0-9]+", "_", message.lower())[:27].strip("_") or "revision"
     rev_id = f"{count + 1:04d}_{slug}"
     path = root / "migrations" / "versions" / f"{rev_id}.py"
     path.write_text(render(plan, rev_id, head, message, requires))
