@@ -14,6 +14,9 @@ SET search_path = pg_catalog, pgfresh
 AS $$
 DECLARE
     v_cron_version text;
+    -- pg_cron creates its objects in schema cron whatever the extension's schema is.
+    v_cron_schema constant text := 'cron';
+    v_other_database text;
     v_cron_database constant text := current_setting('cron.database_name', TRUE);
     v_preload constant text := current_setting('shared_preload_libraries');
     v_without_cron constant text :=
@@ -84,17 +87,35 @@ BEGIN
             v_cron_version, p_job_name, v_schedule;
     END IF;
 
-    SELECT array_agg(j.jobid ORDER BY j.jobid) INTO v_jobids
-    FROM cron.job AS j
-    WHERE j.jobname = p_job_name AND j.database = current_database();
+    -- Schema cron exists only where pg_cron is installed: its objects are reached through
+    -- EXECUTE (so that this function compiles anywhere), arguments as parameters.
+    EXECUTE pg_catalog.format(
+        'SELECT array_agg(j.jobid ORDER BY j.jobid) FROM %I.job AS j '
+        'WHERE j.jobname = $1 AND j.database = pg_catalog.current_database()', v_cron_schema
+    ) INTO v_jobids USING p_job_name;
+    -- pg_cron keeps a name unique per role across databases: cron.schedule would take over
+    -- this role's job of that name in another database. Refuse instead.
+    EXECUTE pg_catalog.format(
+        'SELECT min(j.database) FROM %I.job AS j '
+        'WHERE j.jobname = $1 AND j.username = CURRENT_USER AND j.database <> pg_catalog.current_database()',
+        v_cron_schema
+    ) INTO v_other_database USING p_job_name;
+    IF v_jobids IS NULL AND v_other_database IS NOT NULL THEN
+        RAISE EXCEPTION 'pgfresh: job name % is taken by a job of database %', p_job_name, v_other_database
+            USING ERRCODE = 'PF301',
+                  DETAIL = 'pg_cron keeps one job per name and role; scheduling it here would change that job.',
+                  HINT = 'Unschedule or rename that job, or migrate as another role.';
+    END IF;
     BEGIN
         IF v_jobids IS NULL THEN
-            v_jobid := cron.schedule(p_job_name, v_schedule, p_command);
+            EXECUTE pg_catalog.format('SELECT %I.schedule($1, $2, $3)', v_cron_schema)
+                INTO v_jobid USING p_job_name, v_schedule, p_command;
         ELSE
             v_jobid := v_jobids[1];
-            PERFORM cron.alter_job(v_jobid, schedule => v_schedule, command => p_command);
+            EXECUTE pg_catalog.format('SELECT %I.alter_job($1, schedule => $2, command => $3)', v_cron_schema)
+                USING v_jobid, v_schedule, p_command;
             FOR v_i IN 2..cardinality(v_jobids) LOOP
-                PERFORM cron.unschedule(v_jobids[v_i]);
+                EXECUTE pg_catalog.format('SELECT %I.unschedule($1)', v_cron_schema) USING v_jobids[v_i];
             END LOOP;
         END IF;
     EXCEPTION WHEN invalid_parameter_value THEN

@@ -46,7 +46,7 @@ BEGIN
                   HINT = v_slot_hint;
     END IF;
     NEW.updated_at := pg_catalog.now();
-    NEW.updated_by := current_user;
+    NEW.updated_by := current_user::text;
     RETURN NEW;
 END
 $$;

@@ -9,6 +9,8 @@ SET search_path = pg_catalog, pgfresh
 AS $$
 DECLARE
     v_jobids bigint[];
+    -- pg_cron creates its objects in schema cron whatever the extension's schema is.
+    v_cron_schema constant text := 'cron';
 BEGIN
     IF p_job_name IS NULL THEN
         RAISE EXCEPTION 'pgfresh: unschedule_job needs a job name'
@@ -19,15 +21,17 @@ BEGIN
             current_database(), p_job_name;
         RETURN FALSE;
     END IF;
-    SELECT array_agg(j.jobid ORDER BY j.jobid) INTO v_jobids
-    FROM cron.job AS j
-    WHERE j.jobname = p_job_name AND j.database = current_database();
+    -- Through EXECUTE: schema cron exists only where pg_cron is installed.
+    EXECUTE pg_catalog.format(
+        'SELECT array_agg(j.jobid ORDER BY j.jobid) FROM %I.job AS j '
+        'WHERE j.jobname = $1 AND j.database = pg_catalog.current_database()', v_cron_schema
+    ) INTO v_jobids USING p_job_name;
     IF v_jobids IS NULL THEN
         RAISE NOTICE 'pgfresh: no pg_cron job % in database %: nothing to remove', p_job_name, current_database();
         RETURN FALSE;
     END IF;
     FOR v_i IN 1..cardinality(v_jobids) LOOP
-        PERFORM cron.unschedule(v_jobids[v_i]);
+        EXECUTE pg_catalog.format('SELECT %I.unschedule($1)', v_cron_schema) USING v_jobids[v_i];
     END LOOP;
     RETURN TRUE;
 END

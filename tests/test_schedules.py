@@ -245,8 +245,9 @@ def test_on_the_fall_back_night_the_repeated_hour_gets_its_own_hourly_slot(db):
     with connect(db) as conn:
         ticks = minutes(start, end)
         runs = simulate(conn, start, ticks, [None] * len(ticks))
-    assert local_clock(runs["mv_revenue_trends"], NY)[:4] == ["00:00-0400", "01:00-0400", "01:00-0500", "02:00-0500"]
-    assert local_clock(runs["mv_revenue_trends"], NY)[-1] == "23:00-0500"
+    clock = local_clock(runs["mv_revenue_trends"], NY)
+    assert clock[:4] == ["00:00-0400", "01:00-0400", "01:00-0500", "02:00-0500"]
+    assert clock[-1] == "23:00-0500"
 
 
 # -- whole days at the real pg_cron ticks -------------------------------------------------------
@@ -391,8 +392,8 @@ def test_an_operator_changes_a_cadence_with_an_update(db):
                      "WHERE view_name = 'mv_support_sla'")
         conn.execute("UPDATE pgfresh.refresh_policies SET business_hours_every = '10 minutes', "
                      "business_hours_cron_job = 'cron_dashboard_5min' WHERE view_name = 'mv_dashboard_kpis'")
-        conn.execute("INSERT INTO pgfresh.settings (key, value) VALUES "
-                     "('business_hours_start', '07:00'), ('business_hours_end', '19:00'), ('nightly_at', '04:30')")
+        conn.execute("INSERT INTO pgfresh.settings (key, value) VALUES ('business_hours_start', '07:00'), "
+                     "('business_hours_end', '19:00'), ('nightly_at', '04:30')")
         ticks = minutes(start, end)
         runs = simulate(conn, start, ticks, [None] * len(ticks))
         expected = oracle(policies(conn), settings(conn), start, end)
@@ -451,8 +452,9 @@ def test_pause_and_resume_one_view_or_all_without_a_migration(db):
             return {r[0] for r in conn.execute("SELECT view_name FROM pgfresh.due_views(%s)", [at])}
 
         def call(fn, *args):
-            return sorted(r[0] for r in conn.execute(f"SELECT * FROM pgfresh.{fn}({', '.join(['%s'] * len(args))})",
-                                                     list(args)))
+            placeholders = ", ".join(["%s"] * len(args))
+            rows = conn.execute(f"SELECT * FROM pgfresh.{fn}({placeholders})", list(args))
+            return sorted(r[0] for r in rows)
 
         assert call("pause_schedule", "mv_support_sla") == ["mv_support_sla"]
         assert call("pause_schedule", "mv_support_sla") == []  # already paused

@@ -34,6 +34,11 @@ def _field(text: str, lo: int, hi: int) -> set[int]:
     return out
 
 
+def is_seconds(schedule: str) -> bool:
+    """A pg_cron 1.5+ seconds schedule ('30 seconds')."""
+    return bool(_SECONDS.match(schedule))
+
+
 def matches(schedule: str, at: dt.datetime) -> bool:
     """Whether a five-field schedule fires at the UTC minute of ``at``."""
     fields = schedule.split()

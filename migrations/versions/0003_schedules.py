@@ -26,15 +26,15 @@ Source files:
   replace   functions/tg_settings__validate.sql
   recreate  triggers/settings__validate.sql   (depends on a replaced object)
 
-Revision ID: 0002_schedules
-Revises: 0001_foundation
-Create Date: 2026-11-26 23:22:31 UTC
+Revision ID: 0003_schedules
+Revises: 0002_settings_trigger_explicit_c
+Create Date: 2026-11-26 23:29:06 UTC
 """
 
 from pgfresh.migration import execute_sql
 
-revision = '0002_schedules'
-down_revision = '0001_foundation'
+revision = '0003_schedules'
+down_revision = '0002_settings_trigger_explicit_c'
 branch_labels = None
 depends_on = None
 
@@ -440,7 +440,7 @@ REVOKE ALL ON PROCEDURE pgfresh.run_due(timestamptz, text) FROM public;
 '''
 
 # functions/schedule_job.sql, as this revision installs it.
-NEW_FUNCTIONS_SCHEDULE_JOB = '-- pgfresh.schedule_job(name, schedule, command): creates or updates the pg_cron job of\n-- that name in this database; what the files of cron/ call (their undo is\n-- pgfresh.unschedule_job). Idempotent by name: an existing job is updated in place\n-- (cron.alter_job, same jobid) and duplicates of the name in this database are removed,\n-- whether or not this pg_cron\'s cron.schedule updates in place (1.4.2 and 1.6 do).\n-- requires: functions/_cron_schedule.sql\n-- Without pg_cron in this database it stops (SQLSTATE PF302) and says how to enable it,\n-- unless the session setting pgfresh.without_cron is \'on\' (alembic -x without_cron=true,\n-- PGFRESH_WITHOUT_CRON=1): then it schedules nothing, says so in a NOTICE and returns NULL.\nCREATE FUNCTION pgfresh.schedule_job(p_job_name text, p_schedule text, p_command text)\nRETURNS bigint\nLANGUAGE plpgsql\nSET search_path = pg_catalog, pgfresh\nAS $$\nDECLARE\n    v_cron_version text;\n    v_cron_database constant text := current_setting(\'cron.database_name\', TRUE);\n    v_preload constant text := current_setting(\'shared_preload_libraries\');\n    v_without_cron constant text :=\n        \'To install without schedules (an outside scheduler calls pgfresh.run_due): \'\n        \'alembic -x without_cron=true upgrade head, or PGFRESH_WITHOUT_CRON=1.\';\n    v_schedule text;\n    v_jobids bigint[];\n    v_jobid bigint;\nBEGIN\n    IF p_job_name IS NULL OR p_job_name !~ \'^[a-z][a-z0-9_]{0,62}$\' THEN\n        RAISE EXCEPTION \'pgfresh: invalid job name %\', coalesce(quote_literal(p_job_name), \'NULL\')\n            USING ERRCODE = \'PF301\',\n                  HINT = \'A job name is lower case letters, digits and _, such as cron_dashboard_hourly.\';\n    END IF;\n    IF p_schedule IS NULL OR btrim(p_schedule) = \'\' THEN\n        RAISE EXCEPTION \'pgfresh: job % has no schedule\', p_job_name\n            USING ERRCODE = \'PF301\',\n                  HINT = \'A pg_cron schedule in UTC, such as */15 * * * *, or 30 seconds.\';\n    END IF;\n    IF p_command IS NULL\n       OR p_command !~* \'^\\s*(CALL|SELECT)\\s+pgfresh\\.[a-z_][a-z0-9_]*\\s*\\([^;]*\\)\\s*;?\\s*$\' THEN\n        RAISE EXCEPTION \'pgfresh: job % must run one call of a pgfresh routine\', p_job_name\n            USING ERRCODE = \'PF301\',\n                  DETAIL = pg_catalog.format(\'command: %s\', coalesce(p_command, \'NULL\')),\n                  HINT = \'Such as CALL pgfresh.run_due(p_job => \'\'cron_dashboard_hourly\'\'): the logic stays in plpgsql.\';\n    END IF;\n\n    IF current_setting(\'pgfresh.without_cron\', TRUE) = \'on\' THEN\n        RAISE NOTICE \'pgfresh: without_cron is on: job % (%) not scheduled\', p_job_name, p_schedule\n            USING DETAIL = pg_catalog.format(\'An outside scheduler should run: %s\', p_command);\n        RETURN NULL;\n    END IF;\n\n    SELECT e.extversion INTO v_cron_version FROM pg_catalog.pg_extension AS e WHERE e.extname = \'pg_cron\';\n    IF v_cron_version IS NULL THEN\n        IF v_preload !~ \'(^|[\\s,])"?pg_cron"?($|[\\s,])\' THEN\n            RAISE EXCEPTION \'pgfresh: pg_cron is not installed in database %\', current_database()\n                USING ERRCODE = \'PF302\',\n                      DETAIL = pg_catalog.format(\'pg_cron is not loaded: shared_preload_libraries is %L.\', v_preload),\n                      HINT = pg_catalog.format(\n                          \'In postgresql.conf add pg_cron to shared_preload_libraries and set cron.database_name = %L, \'\n                          \'restart PostgreSQL, run CREATE EXTENSION pg_cron in database %s, then migrate again. %s\',\n                          current_database(), current_database(), v_without_cron);\n        ELSIF v_cron_database IS DISTINCT FROM current_database() THEN\n            RAISE EXCEPTION \'pgfresh: pg_cron is not installed in database %\', current_database()\n                USING ERRCODE = \'PF302\',\n                      DETAIL = pg_catalog.format(\n                          \'pg_cron runs in database %s (cron.database_name) and can only be created there.\',\n                          v_cron_database),\n                      HINT = pg_catalog.format(\n                          \'Migrate database %s, or set cron.database_name = %L and restart PostgreSQL, then run \'\n                          \'CREATE EXTENSION pg_cron in database %s and migrate again. %s\',\n                          v_cron_database, current_database(), current_database(), v_without_cron);\n        ELSE\n            RAISE EXCEPTION \'pgfresh: pg_cron is not installed in database %\', current_database()\n                USING ERRCODE = \'PF302\',\n                      DETAIL = \'pg_cron is loaded and cron.database_name is this database, but the extension is not created.\',\n                      HINT = pg_catalog.format(\n                          \'Run CREATE EXTENSION pg_cron in database %s (as a superuser; on Supabase: enable pg_cron \'\n                          \'under Database, Extensions), then migrate again. %s\',\n                          current_database(), v_without_cron);\n        END IF;\n    END IF;\n\n    v_schedule := pgfresh._cron_schedule(p_schedule, v_cron_version);\n    IF v_schedule IS DISTINCT FROM p_schedule THEN\n        RAISE NOTICE \'pgfresh: pg_cron % has no seconds schedules: job % runs every minute (%)\',\n            v_cron_version, p_job_name, v_schedule;\n    END IF;\n\n    SELECT array_agg(j.jobid ORDER BY j.jobid) INTO v_jobids\n    FROM cron.job AS j\n    WHERE j.jobname = p_job_name AND j.database = current_database();\n    BEGIN\n        IF v_jobids IS NULL THEN\n            v_jobid := cron.schedule(p_job_name, v_schedule, p_command);\n        ELSE\n            v_jobid := v_jobids[1];\n            PERFORM cron.alter_job(v_jobid, schedule => v_schedule, command => p_command);\n            FOR v_i IN 2..cardinality(v_jobids) LOOP\n                PERFORM cron.unschedule(v_jobids[v_i]);\n            END LOOP;\n        END IF;\n    EXCEPTION WHEN invalid_parameter_value THEN\n        RAISE EXCEPTION \'pgfresh: pg_cron % refused the schedule of job %\', v_cron_version, p_job_name\n            USING ERRCODE = \'PF301\',\n                  DETAIL = SQLERRM,\n                  HINT = \'A five-field cron schedule in UTC (*/15 * * * *); seconds (30 seconds) need pg_cron 1.5.\';\n    END;\n    RETURN v_jobid;\nEND\n$$;\n\nCOMMENT ON FUNCTION pgfresh.schedule_job(text, text, text) IS\n\'Creates or updates (same jobid) the pg_cron job of that name in this database; returns its jobid. Invalid arguments PF301; pg_cron not installed PF302 (with how to enable it), unless pgfresh.without_cron = on: then nothing is scheduled and NULL returned.\';\n\n-- Called by migrations only.\nREVOKE ALL ON FUNCTION pgfresh.schedule_job(text, text, text) FROM public;\n'
+NEW_FUNCTIONS_SCHEDULE_JOB = '-- pgfresh.schedule_job(name, schedule, command): creates or updates the pg_cron job of\n-- that name in this database; what the files of cron/ call (their undo is\n-- pgfresh.unschedule_job). Idempotent by name: an existing job is updated in place\n-- (cron.alter_job, same jobid) and duplicates of the name in this database are removed,\n-- whether or not this pg_cron\'s cron.schedule updates in place (1.4.2 and 1.6 do).\n-- requires: functions/_cron_schedule.sql\n-- Without pg_cron in this database it stops (SQLSTATE PF302) and says how to enable it,\n-- unless the session setting pgfresh.without_cron is \'on\' (alembic -x without_cron=true,\n-- PGFRESH_WITHOUT_CRON=1): then it schedules nothing, says so in a NOTICE and returns NULL.\nCREATE FUNCTION pgfresh.schedule_job(p_job_name text, p_schedule text, p_command text)\nRETURNS bigint\nLANGUAGE plpgsql\nSET search_path = pg_catalog, pgfresh\nAS $$\nDECLARE\n    v_cron_version text;\n    -- pg_cron creates its objects in schema cron whatever the extension\'s schema is.\n    v_cron_schema constant text := \'cron\';\n    v_other_database text;\n    v_cron_database constant text := current_setting(\'cron.database_name\', TRUE);\n    v_preload constant text := current_setting(\'shared_preload_libraries\');\n    v_without_cron constant text :=\n        \'To install without schedules (an outside scheduler calls pgfresh.run_due): \'\n        \'alembic -x without_cron=true upgrade head, or PGFRESH_WITHOUT_CRON=1.\';\n    v_schedule text;\n    v_jobids bigint[];\n    v_jobid bigint;\nBEGIN\n    IF p_job_name IS NULL OR p_job_name !~ \'^[a-z][a-z0-9_]{0,62}$\' THEN\n        RAISE EXCEPTION \'pgfresh: invalid job name %\', coalesce(quote_literal(p_job_name), \'NULL\')\n            USING ERRCODE = \'PF301\',\n                  HINT = \'A job name is lower case letters, digits and _, such as cron_dashboard_hourly.\';\n    END IF;\n    IF p_schedule IS NULL OR btrim(p_schedule) = \'\' THEN\n        RAISE EXCEPTION \'pgfresh: job % has no schedule\', p_job_name\n            USING ERRCODE = \'PF301\',\n                  HINT = \'A pg_cron schedule in UTC, such as */15 * * * *, or 30 seconds.\';\n    END IF;\n    IF p_command IS NULL\n       OR p_command !~* \'^\\s*(CALL|SELECT)\\s+pgfresh\\.[a-z_][a-z0-9_]*\\s*\\([^;]*\\)\\s*;?\\s*$\' THEN\n        RAISE EXCEPTION \'pgfresh: job % must run one call of a pgfresh routine\', p_job_name\n            USING ERRCODE = \'PF301\',\n                  DETAIL = pg_catalog.format(\'command: %s\', coalesce(p_command, \'NULL\')),\n                  HINT = \'Such as CALL pgfresh.run_due(p_job => \'\'cron_dashboard_hourly\'\'): the logic stays in plpgsql.\';\n    END IF;\n\n    IF current_setting(\'pgfresh.without_cron\', TRUE) = \'on\' THEN\n        RAISE NOTICE \'pgfresh: without_cron is on: job % (%) not scheduled\', p_job_name, p_schedule\n            USING DETAIL = pg_catalog.format(\'An outside scheduler should run: %s\', p_command);\n        RETURN NULL;\n    END IF;\n\n    SELECT e.extversion INTO v_cron_version FROM pg_catalog.pg_extension AS e WHERE e.extname = \'pg_cron\';\n    IF v_cron_version IS NULL THEN\n        IF v_preload !~ \'(^|[\\s,])"?pg_cron"?($|[\\s,])\' THEN\n            RAISE EXCEPTION \'pgfresh: pg_cron is not installed in database %\', current_database()\n                USING ERRCODE = \'PF302\',\n                      DETAIL = pg_catalog.format(\'pg_cron is not loaded: shared_preload_libraries is %L.\', v_preload),\n                      HINT = pg_catalog.format(\n                          \'In postgresql.conf add pg_cron to shared_preload_libraries and set cron.database_name = %L, \'\n                          \'restart PostgreSQL, run CREATE EXTENSION pg_cron in database %s, then migrate again. %s\',\n                          current_database(), current_database(), v_without_cron);\n        ELSIF v_cron_database IS DISTINCT FROM current_database() THEN\n            RAISE EXCEPTION \'pgfresh: pg_cron is not installed in database %\', current_database()\n                USING ERRCODE = \'PF302\',\n                      DETAIL = pg_catalog.format(\n                          \'pg_cron runs in database %s (cron.database_name) and can only be created there.\',\n                          v_cron_database),\n                      HINT = pg_catalog.format(\n                          \'Migrate database %s, or set cron.database_name = %L and restart PostgreSQL, then run \'\n                          \'CREATE EXTENSION pg_cron in database %s and migrate again. %s\',\n                          v_cron_database, current_database(), current_database(), v_without_cron);\n        ELSE\n            RAISE EXCEPTION \'pgfresh: pg_cron is not installed in database %\', current_database()\n                USING ERRCODE = \'PF302\',\n                      DETAIL = \'pg_cron is loaded and cron.database_name is this database, but the extension is not created.\',\n                      HINT = pg_catalog.format(\n                          \'Run CREATE EXTENSION pg_cron in database %s (as a superuser; on Supabase: enable pg_cron \'\n                          \'under Database, Extensions), then migrate again. %s\',\n                          current_database(), v_without_cron);\n        END IF;\n    END IF;\n\n    v_schedule := pgfresh._cron_schedule(p_schedule, v_cron_version);\n    IF v_schedule IS DISTINCT FROM p_schedule THEN\n        RAISE NOTICE \'pgfresh: pg_cron % has no seconds schedules: job % runs every minute (%)\',\n            v_cron_version, p_job_name, v_schedule;\n    END IF;\n\n    -- Schema cron exists only where pg_cron is installed: its objects are reached through\n    -- EXECUTE (so that this function compiles anywhere), arguments as parameters.\n    EXECUTE pg_catalog.format(\n        \'SELECT array_agg(j.jobid ORDER BY j.jobid) FROM %I.job AS j \'\n        \'WHERE j.jobname = $1 AND j.database = pg_catalog.current_database()\', v_cron_schema\n    ) INTO v_jobids USING p_job_name;\n    -- pg_cron keeps a name unique per role across databases: cron.schedule would take over\n    -- this role\'s job of that name in another database. Refuse instead.\n    EXECUTE pg_catalog.format(\n        \'SELECT min(j.database) FROM %I.job AS j \'\n        \'WHERE j.jobname = $1 AND j.username = CURRENT_USER AND j.database <> pg_catalog.current_database()\',\n        v_cron_schema\n    ) INTO v_other_database USING p_job_name;\n    IF v_jobids IS NULL AND v_other_database IS NOT NULL THEN\n        RAISE EXCEPTION \'pgfresh: job name % is taken by a job of database %\', p_job_name, v_other_database\n            USING ERRCODE = \'PF301\',\n                  DETAIL = \'pg_cron keeps one job per name and role; scheduling it here would change that job.\',\n                  HINT = \'Unschedule or rename that job, or migrate as another role.\';\n    END IF;\n    BEGIN\n        IF v_jobids IS NULL THEN\n            EXECUTE pg_catalog.format(\'SELECT %I.schedule($1, $2, $3)\', v_cron_schema)\n                INTO v_jobid USING p_job_name, v_schedule, p_command;\n        ELSE\n            v_jobid := v_jobids[1];\n            EXECUTE pg_catalog.format(\'SELECT %I.alter_job($1, schedule => $2, command => $3)\', v_cron_schema)\n                USING v_jobid, v_schedule, p_command;\n            FOR v_i IN 2..cardinality(v_jobids) LOOP\n                EXECUTE pg_catalog.format(\'SELECT %I.unschedule($1)\', v_cron_schema) USING v_jobids[v_i];\n            END LOOP;\n        END IF;\n    EXCEPTION WHEN invalid_parameter_value THEN\n        RAISE EXCEPTION \'pgfresh: pg_cron % refused the schedule of job %\', v_cron_version, p_job_name\n            USING ERRCODE = \'PF301\',\n                  DETAIL = SQLERRM,\n                  HINT = \'A five-field cron schedule in UTC (*/15 * * * *); seconds (30 seconds) need pg_cron 1.5.\';\n    END;\n    RETURN v_jobid;\nEND\n$$;\n\nCOMMENT ON FUNCTION pgfresh.schedule_job(text, text, text) IS\n\'Creates or updates (same jobid) the pg_cron job of that name in this database; returns its jobid. Invalid arguments PF301; pg_cron not installed PF302 (with how to enable it), unless pgfresh.without_cron = on: then nothing is scheduled and NULL returned.\';\n\n-- Called by migrations only.\nREVOKE ALL ON FUNCTION pgfresh.schedule_job(text, text, text) FROM public;\n'
 
 # functions/schedule_slot.sql, as this revision installs it.
 NEW_FUNCTIONS_SCHEDULE_SLOT = '''\
@@ -536,7 +536,7 @@ BEGIN
         ELSE v_time >= p_business_hours_start OR v_time < p_business_hours_end
     END;
     v_every_secs := extract(EPOCH FROM CASE WHEN business_hours THEN p_business_hours_every ELSE p_every END);
-    IF NOT pgfresh._is_slot_length(make_interval(secs => v_every_secs)) THEN
+    IF v_every_secs IS NULL OR v_every_secs < 60 OR 86400 % v_every_secs <> 0 THEN
         RAISE EXCEPTION 'pgfresh: % is not a slot length', make_interval(secs => v_every_secs)
             USING ERRCODE = 'PF303';
     END IF;
@@ -548,13 +548,13 @@ BEGIN
     );
     slot_start := (v_mark AT TIME ZONE 'UTC') - v_offset;
     IF p_business_hours_every IS NOT NULL THEN
-        SELECT max(b.mark) INTO v_boundary
-        FROM (
-            VALUES
-            (v_day + p_business_hours_start), (v_day + p_business_hours_end),
-            (v_day - INTERVAL '1 day' + p_business_hours_start), (v_day - INTERVAL '1 day' + p_business_hours_end)
-        ) AS b (mark)
-        WHERE b.mark <= v_wall;
+        -- The latest business-hours boundary the wall clock has passed begins a slot too.
+        v_boundary := greatest(
+            CASE WHEN v_time >= p_business_hours_start THEN v_day + p_business_hours_start END,
+            CASE WHEN v_time >= p_business_hours_end THEN v_day + p_business_hours_end END,
+            v_day - INTERVAL '1 day' + p_business_hours_start,
+            v_day - INTERVAL '1 day' + p_business_hours_end
+        );
         slot_start := greatest(slot_start, (v_boundary AT TIME ZONE 'UTC') - v_offset);
     END IF;
     IF v_change IS NOT NULL THEN
@@ -645,7 +645,7 @@ BEGIN
                   HINT = v_slot_hint;
     END IF;
     NEW.updated_at := pg_catalog.now();
-    NEW.updated_by := current_user;
+    NEW.updated_by := current_user::text;
     RETURN NEW;
 END
 $$;
@@ -698,7 +698,7 @@ BEGIN
                   HINT = 'business_hours_start and business_hours_end must differ.';
     END IF;
     NEW.updated_at := pg_catalog.now();
-    NEW.updated_by := current_user;
+    NEW.updated_by := current_user::text;
     RETURN NEW;
 END
 $$;
@@ -722,6 +722,8 @@ SET search_path = pg_catalog, pgfresh
 AS $$
 DECLARE
     v_jobids bigint[];
+    -- pg_cron creates its objects in schema cron whatever the extension's schema is.
+    v_cron_schema constant text := 'cron';
 BEGIN
     IF p_job_name IS NULL THEN
         RAISE EXCEPTION 'pgfresh: unschedule_job needs a job name'
@@ -732,15 +734,17 @@ BEGIN
             current_database(), p_job_name;
         RETURN FALSE;
     END IF;
-    SELECT array_agg(j.jobid ORDER BY j.jobid) INTO v_jobids
-    FROM cron.job AS j
-    WHERE j.jobname = p_job_name AND j.database = current_database();
+    -- Through EXECUTE: schema cron exists only where pg_cron is installed.
+    EXECUTE pg_catalog.format(
+        'SELECT array_agg(j.jobid ORDER BY j.jobid) FROM %I.job AS j '
+        'WHERE j.jobname = $1 AND j.database = pg_catalog.current_database()', v_cron_schema
+    ) INTO v_jobids USING p_job_name;
     IF v_jobids IS NULL THEN
         RAISE NOTICE 'pgfresh: no pg_cron job % in database %: nothing to remove', p_job_name, current_database();
         RETURN FALSE;
     END IF;
     FOR v_i IN 1..cardinality(v_jobids) LOOP
-        PERFORM cron.unschedule(v_jobids[v_i]);
+        EXECUTE pg_catalog.format('SELECT %I.unschedule($1)', v_cron_schema) USING v_jobids[v_i];
     END LOOP;
     RETURN TRUE;
 END
@@ -869,7 +873,7 @@ BEGIN
                   HINT = 'Use a name from pg_timezone_names, such as Europe/Berlin.';
     END IF;
     NEW.updated_at := pg_catalog.now();
-    NEW.updated_by := current_user;
+    NEW.updated_by := current_user::text;
     RETURN NEW;
 END
 $$;
@@ -920,7 +924,6 @@ def upgrade() -> None:
     execute_sql('DROP TRIGGER settings__validate ON pgfresh.settings')  # triggers/settings__validate.sql
     execute_sql('DROP FUNCTION pgfresh.tg_settings__validate()')  # functions/tg_settings__validate.sql
     execute_sql('DROP FUNCTION pgfresh.setting_defaults()')  # functions/setting_defaults.sql
-    execute_sql(NEW_FUNCTIONS_IS_SLOT_LENGTH, 'functions/_is_slot_length.sql')
     execute_sql(NEW_FUNCTIONS_UTC_OFFSET_CHANGE, 'functions/_utc_offset_change.sql')
     execute_sql(NEW_FUNCTIONS_SCHEDULE_SLOT, 'functions/schedule_slot.sql')
     execute_sql(NEW_FUNCTIONS_SETTING_DEFAULTS, 'functions/setting_defaults.sql')
@@ -935,6 +938,7 @@ def upgrade() -> None:
     execute_sql(NEW_CRON_CRON_DASHBOARD_HOURLY, 'cron/cron_dashboard_hourly.sql')
     execute_sql(NEW_CRON_CRON_DASHBOARD_NIGHTLY, 'cron/cron_dashboard_nightly.sql')
     execute_sql(NEW_CRON_CRON_DASHBOARD_QUEUE, 'cron/cron_dashboard_queue.sql')
+    execute_sql(NEW_FUNCTIONS_IS_SLOT_LENGTH, 'functions/_is_slot_length.sql')
     execute_sql(NEW_FUNCTIONS_PAUSE_SCHEDULE, 'functions/pause_schedule.sql')
     execute_sql(NEW_FUNCTIONS_RESUME_SCHEDULE, 'functions/resume_schedule.sql')
     execute_sql(NEW_FUNCTIONS_TG_REFRESH_POLICIES_VALIDATE, 'functions/tg_refresh_policies__validate.sql')
@@ -950,6 +954,7 @@ def downgrade() -> None:
     execute_sql('DROP FUNCTION pgfresh.tg_refresh_policies__validate()')  # functions/tg_refresh_policies__validate.sql
     execute_sql('DROP FUNCTION pgfresh.resume_schedule(text)')  # functions/resume_schedule.sql
     execute_sql('DROP FUNCTION pgfresh.pause_schedule(text)')  # functions/pause_schedule.sql
+    execute_sql('DROP FUNCTION pgfresh._is_slot_length(interval)')  # functions/_is_slot_length.sql
     execute_sql("SELECT pgfresh.unschedule_job('cron_dashboard_queue')")  # cron/cron_dashboard_queue.sql
     execute_sql("SELECT pgfresh.unschedule_job('cron_dashboard_nightly')")  # cron/cron_dashboard_nightly.sql
     execute_sql("SELECT pgfresh.unschedule_job('cron_dashboard_hourly')")  # cron/cron_dashboard_hourly.sql
@@ -964,7 +969,6 @@ def downgrade() -> None:
     execute_sql('DROP FUNCTION pgfresh.setting_defaults()')  # functions/setting_defaults.sql
     execute_sql('DROP FUNCTION pgfresh.schedule_slot(timestamptz, text, text, interval, interval, time, time, time)')  # functions/schedule_slot.sql
     execute_sql('DROP FUNCTION pgfresh._utc_offset_change(timestamptz, text, interval)')  # functions/_utc_offset_change.sql
-    execute_sql('DROP FUNCTION pgfresh._is_slot_length(interval)')  # functions/_is_slot_length.sql
     execute_sql(OLD_FUNCTIONS_SETTING_DEFAULTS, 'functions/setting_defaults.sql')
     execute_sql(OLD_FUNCTIONS_TG_SETTINGS_VALIDATE, 'functions/tg_settings__validate.sql')
     execute_sql(OLD_TRIGGERS_SETTINGS_VALIDATE, 'triggers/settings__validate.sql')
