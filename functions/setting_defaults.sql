@@ -52,7 +52,13 @@ AS $$
         ('alert_low_utilization_history_days', '90',
          'Low-utilization alert: how far back the start of a run of low windows is looked for (its detected_at); a longer run is reported as starting then.'),
         ('alert_sla_breach_critical_factor', '2',
-         'An SLA breach alert is critical once the ticket has waited this many times its SLA without a first response.')
+         'An SLA breach alert is critical once the ticket has waited this many times its SLA without a first response.'),
+        ('business_hours_start', '06:00',
+         'Local time (HH:MM, business_timezone) at which business hours begin: from then a policy''s business_hours_every applies.'),
+        ('business_hours_end', '22:00',
+         'Local time (HH:MM) at which business hours end; earlier than business_hours_start means they run past midnight.'),
+        ('nightly_at', '02:00',
+         'Local time (HH:MM) of the nightly cadence: once per local day, at the first instant the clock reads it or later.')
 $$;
 
 COMMENT ON FUNCTION pgfresh.setting_defaults() IS

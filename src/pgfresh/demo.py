@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
+from zoneinfo import ZoneInfo
 
 import psycopg
 from alembic import command
 
-from pgfresh import config, sample
+from pgfresh import config, cronexpr, sample
 from pgfresh.revision import alembic_config, load_schema
 
 SAMPLE_SCALE = 1
@@ -67,4 +69,80 @@ def run_demo(url: str) -> int:
             "SELECT * FROM analytics.mv_booking_trends ORDER BY bucket_date DESC LIMIT 10"
         )
         _table(cur, "analytics.mv_booking_trends (latest 10 days)")
+        show_schedules(conn)
     return 0
+
+
+SCHEDULES_SQL = """
+SELECT j.jobname, j.schedule, j.active, j.command,
+       coalesce((SELECT string_agg(p.view_name || CASE WHEN p.business_hours_cron_job = j.jobname
+                                                      THEN ' (business hours)' ELSE '' END,
+                                   ', ' ORDER BY p.view_name)
+                 FROM pgfresh.refresh_policies AS p
+                 WHERE j.jobname IN (p.cron_job, p.business_hours_cron_job)), '') AS views
+FROM cron.job AS j
+WHERE j.database = current_database() AND j.jobname LIKE 'cron\\_dashboard\\_%'
+ORDER BY j.jobname
+"""
+
+SLOT_SQL = """
+SELECT p.view_name, s.slot_start,
+       CASE WHEN s.business_hours THEN p.business_hours_cron_job ELSE p.cron_job END AS cron_job
+FROM pgfresh.refresh_policies AS p
+CROSS JOIN LATERAL pgfresh.schedule_slot(
+    %(at)s, pgfresh.setting('business_timezone'), p.cadence, p.refresh_every, p.business_hours_every,
+    pgfresh.setting('business_hours_start')::time, pgfresh.setting('business_hours_end')::time,
+    pgfresh.setting('nightly_at')::time) AS s
+WHERE NOT p.paused
+"""
+
+
+def _print_rows(title: str, names: list[str], rows: list[list[str]]) -> None:
+    widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
+    print(f"\n== {title}")
+    print("  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip())
+    print("  ".join("-" * w for w in widths))
+    for r in rows:
+        print("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip())
+
+
+def show_schedules(conn: psycopg.Connection) -> None:
+    """The installed pg_cron jobs of pgfresh with their next ticks, and each scheduled
+    view's next refresh, in the business's local time."""
+    if conn.execute("SELECT to_regclass('cron.job')").fetchone()[0] is None:
+        print("\n== pg_cron is not installed in this database: no schedules (see README, Schedules)")
+        return
+    zone = ZoneInfo(conn.execute("SELECT pgfresh.setting('business_timezone')").fetchone()[0])
+    now = dt.datetime.now(dt.timezone.utc)
+
+    def local(t: dt.datetime) -> str:
+        return t.astimezone(zone).strftime("%a %H:%M %Z")
+
+    jobs, rows = {}, []
+    for job, schedule, active, command_sql, views in conn.execute(SCHEDULES_SQL).fetchall():
+        jobs[job] = schedule if active else None
+        nxt = local(cronexpr.next_run(schedule, now)) if active else "inactive"
+        rows.append([job, schedule, nxt, views or command_sql])
+    _print_rows(f"pg_cron jobs (schedules in UTC, next tick in {zone.key})",
+                ["job", "schedule", "next tick", "refreshes (when due)"], rows)
+
+    # A view's next scheduled refresh: the first tick of its slot's job at which a slot
+    # begun after now is current (pgfresh.due_views would then find it due).
+    due_now = {r[0] for r in conn.execute("SELECT view_name FROM pgfresh.due_views()")}
+    scheduled = {r[0] for r in conn.execute("SELECT view_name FROM pgfresh.refresh_policies "
+                                            "WHERE NOT paused")}
+    upcoming: list[tuple[dt.datetime, str]] = []
+    for job, schedule in jobs.items():
+        t = now
+        while schedule and not cronexpr.is_seconds(schedule) and t - now < dt.timedelta(days=1):
+            t = cronexpr.next_run(schedule, t)
+            upcoming.append((t, job))
+    found: dict[str, tuple[dt.datetime, str]] = {}
+    for t, job in sorted(upcoming):
+        if set(found) >= scheduled:
+            break
+        for view, slot_start, slot_job in conn.execute(SLOT_SQL, {"at": t}).fetchall():
+            if view not in found and slot_job == job and (view in due_now or slot_start > now):
+                found[view] = (t, job)
+    rows = [[view, local(t), job] for view, (t, job) in sorted(found.items(), key=lambda kv: (kv[1], kv[0]))]
+    _print_rows(f"next scheduled refresh of each view ({zone.key})", ["view", "next refresh", "by job"], rows)
