@@ -59,11 +59,19 @@ def test_the_seed_mapping_is_data_and_unmanaged_names_are_ignored(edb):
             "SELECT c.relname, count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
             "WHERE t.tgfoid = 'pgfresh.tg__enqueue_refresh'::regproc GROUP BY 1 ORDER BY 1").fetchall()
         assert dict(triggers) == {t: 4 for t in SOURCE_TABLES}
-        # None of the seed's views exists in this database yet: nothing is queued.
+        # A mapping to a name that is not a managed view is skipped; the seed's views are
+        # managed views, so the booking's INSERT and status UPDATE queue exactly them.
+        map_source(conn, "public.bookings", "mv_not_a_managed_view", None)
         user_id, equipment_id = add_customer_and_machine(conn)
         booking = add_booking(conn, user_id, equipment_id)
         conn.execute("UPDATE public.bookings SET status = 'confirmed' WHERE id = %s", [booking])
-        assert conn.execute("SELECT count(*) FROM pgfresh.refresh_queue").fetchone()[0] == 0
+        queued = conn.execute(
+            "SELECT view_name, reason FROM pgfresh.refresh_queue ORDER BY id").fetchall()
+        assert [tuple(r) for r in queued] == [
+            ("mv_alert_candidates", "public.equipment INSERT"),
+            ("mv_equipment_utilization", "public.bookings INSERT"),
+            ("mv_equipment_utilization", "public.bookings UPDATE"),
+        ]
 
 
 def test_bookings_enqueue_on_status_change_and_on_rows_added_or_removed_only(edb):

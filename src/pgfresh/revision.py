@@ -298,5 +298,6 @@ def generate(message: str, url: str, root: Path = config.ROOT) -> Path | None:
     slug = re.sub(r"[^a-z0-9]+", "_", message.lower())[:27].strip("_") or "revision"
     rev_id = f"{count + 1:04d}_{slug}"
     path = root / "migrations" / "versions" / f"{rev_id}.py"
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render(plan, rev_id, head, message, requires))
     return path
