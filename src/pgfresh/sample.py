@@ -935,10 +935,10 @@ class _World:
         while sub <= now and sub <= cancelled_at and attempts < 2:
             attempts += 1
             r = rng.random()
-            outcome = "approved" if r < 0.86 else "rejected" if r < 0.95 else "stuck"
+            outcome = "approved" if r < 0.84 else "rejected" if r < 0.92 else "stuck"
             if attempts == 2 and outcome == "rejected" and rng.random() < 0.5:
                 outcome = "approved"
-            delay = _ri(rng, 3 * DAY, 20 * DAY) if outcome == "stuck" else _ri(rng, 20 * MIN, 20 * HOUR)
+            delay = _ri(rng, 3 * DAY, 20 * DAY) if outcome == "stuck" else _ri(rng, 20 * MIN, 30 * HOUR)
             reviewed = sub + delay
             expires = None
             if reviewed > now:
