@@ -26,11 +26,11 @@ DECLARE
 BEGIN
     -- One cached query finds the targets and, for an UPDATE with watched columns, the
     -- table's key and watched columns; then one dynamic query reads the transition tables.
-    -- Cost, backend CPU per single-row statement on the 2-core dev machine: about 0.2 ms
-    -- (lookup 0.03, transition-table check 0.08, queue insert 0.04). Measured dead ends: a
+    -- Cost, backend CPU per single-row statement on the loaded 2-core dev machine: 0.2 to
+    -- 0.4 ms (call, lookup 0.03, transition-table check 0.08, queue insert 0.04). Dead ends: a
     -- join on pg_class by name was planned as a scan of all of pg_class (+0.1 ms); custom
     -- plans were re-planned on every statement (+0.06 ms, hence force_generic_plan).
-    -- 1000-row INSERTs: +2% backend CPU per row (python -m bench, trigger_overhead).
+    -- 1000-row INSERTs: +1 to +2% backend CPU per row (python -m bench, trigger_overhead).
     FOR v_target IN
         SELECT
             s.view_name,
