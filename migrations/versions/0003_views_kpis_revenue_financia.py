@@ -13,7 +13,7 @@ Source files:
 
 Revision ID: 0003_views_kpis_revenue_financia
 Revises: 0002_settings_trigger_explicit_c
-Create Date: 2026-11-26 23:30:00 UTC
+Create Date: 2026-11-26 23:46:48 UTC
 """
 
 from pgfresh.migration import execute_sql
@@ -185,7 +185,8 @@ NEW_VIEWS_MV_BOOKING_TRENDS = '''\
 -- the first booking (or today) to today: bookings created that day by current status,
 -- cancellations and no-shows, and where those bookings stand with their insurance.
 -- Read by the admin booking-trend charts. Refreshed hourly.
--- Full refresh at sample scale 1 (100k bookings, 49k insurance documents): 0.7-0.9 s.
+-- Full refresh at sample scale 1 (100k bookings, 49k insurance documents): 0.3-0.9 s
+-- (2 cores, load 4-6).
 -- requires: setup/analytics.sql, functions/setting.sql
 CREATE MATERIALIZED VIEW analytics.mv_booking_trends AS
 WITH
@@ -345,9 +346,8 @@ NEW_VIEWS_MV_DASHBOARD_KPIS = '''\
 -- each with day-over-day and week-over-week growth, and the alert flags they raise
 -- against thresholds read from pgfresh settings. Refreshed every 15 minutes in business
 -- hours, hourly otherwise.
--- Full refresh at sample scale 1 (100k bookings, 635k utilization rows): 2.9-4.2 s with
--- jit = off, 5.5-12 s with JIT on (compiling costs more than the query: the planner
--- guesses 1000 days per rental), so refresh it with SET LOCAL jit = off.
+-- Full refresh at sample scale 1 (100k bookings, 682k utilization rows), 2 cores at load
+-- 4-6: 3.4-6.7 s (JIT on), 4.5-7.8 s (jit = off).
 -- requires: setup/analytics.sql, functions/setting.sql, functions/kpi_growth.sql
 CREATE MATERIALIZED VIEW analytics.mv_dashboard_kpis AS
 WITH
@@ -493,16 +493,68 @@ utilization_by_day AS (
     GROUP BY usage_date
 ),
 
--- A customer is active on a day when one of their bookings that went ahead
--- (confirmed, active, completed) is on rent during part of it.
-active_customers_by_day AS (
+-- A customer is active on a day when one of their bookings that went ahead (confirmed,
+-- active, completed) is on rent during part of it. A customer's overlapping rentals are
+-- first merged into stretches of days (a stretch starts with a rental that begins after
+-- all their earlier ones ended), so each customer counts once a day: +1 on the first day
+-- of a stretch, -1 the day after its last, running sum over the calendar. (Expanding each
+-- rental into its days gives the same rows, but the planner then guesses 1000 days per
+-- rental and JIT, on by default, took the refresh at scale 1 from 3-7 s to 13-18 s.)
+rentals AS (
     SELECT
-        b.first_rental_date + g.i AS snapshot_date,
-        count(DISTINCT b.user_id) AS active_customers
-    FROM bookings AS b
-    CROSS JOIN LATERAL generate_series(0, b.last_rental_date - b.first_rental_date) AS g (i)
-    WHERE b.status IN ('confirmed', 'active', 'completed')
-    GROUP BY b.first_rental_date + g.i
+        user_id,
+        first_rental_date,
+        last_rental_date,
+        max(last_rental_date) OVER (
+            PARTITION BY user_id ORDER BY first_rental_date, last_rental_date
+            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+        ) AS earlier_rentals_end
+    FROM bookings
+    WHERE status IN ('confirmed', 'active', 'completed')
+),
+
+rental_stretches AS (
+    SELECT
+        user_id,
+        first_rental_date,
+        last_rental_date,
+        count(*) FILTER (WHERE first_rental_date > coalesce(earlier_rentals_end, '-infinity')) OVER (
+            PARTITION BY user_id ORDER BY first_rental_date, last_rental_date
+            ROWS UNBOUNDED PRECEDING
+        ) AS stretch
+    FROM rentals
+),
+
+customer_stretches AS (
+    SELECT
+        min(first_rental_date) AS first_day,
+        max(last_rental_date) AS last_day
+    FROM rental_stretches
+    GROUP BY user_id, stretch
+),
+
+-- Days before the calendar are folded into its first day, so that a stretch which began
+-- earlier (a booking entered after its rental started) still counts.
+active_customer_changes AS (
+    SELECT
+        greatest(cs.first_day, cb.first_day) AS snapshot_date,
+        1 AS n
+    FROM customer_stretches AS cs
+    CROSS JOIN calendar_bounds AS cb
+    UNION ALL
+    SELECT
+        greatest(cs.last_day + 1, cb.first_day) AS snapshot_date,
+        -1 AS n
+    FROM customer_stretches AS cs
+    CROSS JOIN calendar_bounds AS cb
+),
+
+active_customer_changes_by_day AS (
+    SELECT
+        snapshot_date,
+        sum(n) AS n
+    FROM active_customer_changes
+    GROUP BY snapshot_date
 ),
 
 -- Balances at the end of a day: +amount on the day an installment starts to count,
@@ -574,7 +626,7 @@ daily AS (
         coalesce(bk.bookings, 0)::numeric AS bookings,
         coalesce(rv.revenue, 0)::numeric(14, 2) AS revenue,
         ut.utilization,
-        coalesce(ac.active_customers, 0)::numeric AS active_customers,
+        (sum(coalesce(ac.n, 0)) OVER w)::numeric AS active_customers,
         (sum(coalesce(bc.outstanding, 0)) OVER w)::numeric(14, 2) AS outstanding_balances,
         (sum(coalesce(bc.overdue, 0)) OVER w)::numeric(14, 2) AS overdue_balances,
         (sum(coalesce(io.n, 0)) OVER w)::numeric AS insurance_overdue
@@ -582,7 +634,7 @@ daily AS (
     LEFT JOIN bookings_by_day AS bk ON c.snapshot_date = bk.snapshot_date
     LEFT JOIN revenue_by_day AS rv ON c.snapshot_date = rv.snapshot_date
     LEFT JOIN utilization_by_day AS ut ON c.snapshot_date = ut.snapshot_date
-    LEFT JOIN active_customers_by_day AS ac ON c.snapshot_date = ac.snapshot_date
+    LEFT JOIN active_customer_changes_by_day AS ac ON c.snapshot_date = ac.snapshot_date
     LEFT JOIN balance_changes_by_day AS bc ON c.snapshot_date = bc.snapshot_date
     LEFT JOIN insurance_overdue_changes_by_day AS io ON c.snapshot_date = io.snapshot_date
     WINDOW w AS (ORDER BY c.snapshot_date)
@@ -677,7 +729,8 @@ NEW_VIEWS_MV_FINANCIAL_SUMMARY = '''\
 -- finance KPIs: Stripe vs manual collections, refunds, fees, ledger net, payouts arrived
 -- and still pending, and the accounts-receivable balance (outstanding installments) at
 -- the end of the day. Read by the finance dashboard. Refreshed hourly and after payouts.
--- Full refresh at sample scale 1 (211k payments, 371k ledger rows, 200k installments): 1.4-2.3 s.
+-- Full refresh at sample scale 1 (211k payments, 371k ledger rows, 200k installments):
+-- 1.6-4.2 s (2 cores, load 4-6).
 -- requires: setup/analytics.sql, functions/setting.sql
 CREATE MATERIALIZED VIEW analytics.mv_financial_summary AS
 WITH
@@ -990,7 +1043,8 @@ NEW_VIEWS_MV_REVENUE_TRENDS = '''\
 -- money customers paid and were refunded: gross, deposits vs balance payments, refunds,
 -- net, and what the payment schedule said was due that day.
 -- Read by the admin revenue charts. Refreshed hourly.
--- Full refresh at sample scale 1 (211k payments, 200k installments): 1.1-1.6 s.
+-- Full refresh at sample scale 1 (211k payments, 200k installments): 0.5-1.2 s (2 cores,
+-- load 4-6).
 -- requires: setup/analytics.sql, functions/setting.sql
 CREATE MATERIALIZED VIEW analytics.mv_revenue_trends AS
 WITH
