@@ -155,23 +155,31 @@ def test_every_row_of_the_sample_data_view_meets_the_json_contracts(sample_db):
 def _edge_cases(conn, tz, d0: date) -> None:
     r = Rows(conn, tz)
     day = [d0 + timedelta(days=n) for n in range(10)]
-    alice, bob, carol, dave, erin = (r.user(r.at(d0, 8)) for _ in range(5))
+    alice, bob, carol, dave, erin, frank, gina = (r.user(r.at(d0, 8)) for _ in range(7))
     broken, e2 = r.equipment(status="maintenance"), r.equipment()
     # A machine in maintenance the whole period reports 0 of 0 hours every day.
     for d in day:
         r.utilization(broken, d, 0, 0)
     r.utilization(e2, day[0], 12)
     r.utilization(e2, day[7], 2)
-    # Day 0: four bookings. Alice's rental crosses midnight; Bob's two overlap and the
-    # first ends exactly at midnight; Carol's first booking is cancelled.
+    # Day 0: six bookings (Frank's and Gina's below). Alice's rental crosses midnight; Bob's
+    # two overlap and the first ends exactly at midnight; Carol's first booking is cancelled.
     a = r.booking(alice, e2, r.at(day[0], 9), r.at(day[0], 22), r.at(day[1], 2), status="completed")
     b = r.booking(bob, e2, r.at(day[0], 10), r.at(day[1], 0), r.at(day[2], 0), status="active")
     r.booking(bob, e2, r.at(day[0], 11), r.at(day[1], 8), r.at(day[1], 9), status="confirmed")
     r.booking(carol, e2, r.at(day[0], 12), r.at(day[1], 8), r.at(day[1], 9), status="cancelled",
               cancelled_at=r.at(day[0], 13))
-    # Day 7: two bookings (-50%: the threshold itself); Erin's rental crosses the DST night.
+    # Day 7: three bookings (-50% from six: the threshold itself); Erin's rental crosses the
+    # DST night.
     r.booking(dave, e2, r.at(day[7], 8), r.at(day[8], 8), r.at(day[8], 9), status="pending")
+    r.booking(dave, e2, r.at(day[7], 9), r.at(day[9], 8), r.at(day[9], 9), status="pending")
     r.booking(erin, e2, r.at(day[7], 8), r.at(day[7], 23), r.at(day[8], 3, 30), status="completed")
+    # Bookings entered after their rental began, before the first day of the view: Frank's
+    # rental runs into day 0, Gina's ended before it.
+    r.booking(frank, e2, r.at(day[0], 8), r.at(d0 - timedelta(days=3), 9), r.at(day[0], 9),
+              status="completed")
+    r.booking(gina, e2, r.at(day[0], 8), r.at(d0 - timedelta(days=5), 9), r.at(d0 - timedelta(days=4), 9),
+              status="completed")
     # Revenue: 1000 on day 0, a 200 refund and nothing else on day 7.
     dep = r.payment(a, alice, "deposit", "1000.00", r.at(day[0], 9, 30))
     r.payment(a, alice, "refund", "200.00", r.at(day[7], 16), refund_of=dep)
@@ -195,7 +203,7 @@ def test_edge_cases_midnight_rentals_maintenance_refunds_growth_and_alerts(db):
     m = {d: rows[d]["metrics"] for d in day}
     a = {d: rows[d]["alerts"] for d in day}
     assert min(rows) == d0
-    assert [m[d]["active_customers"]["value"] for d in day] == [1, 2, 0, 0, 0, 0, 0, 1, 1, 0]
+    assert [m[d]["active_customers"]["value"] for d in day] == [2, 2, 0, 0, 0, 0, 0, 1, 1, 0]
     assert m[day[0]]["utilization"]["value"] == money("50.00")
     assert m[day[1]]["utilization"]["value"] is None
     assert m[day[7]]["utilization"] == {"value": money("8.33"), "dod_change": None, "dod_pct": None,

@@ -2,7 +2,8 @@
 -- finance KPIs: Stripe vs manual collections, refunds, fees, ledger net, payouts arrived
 -- and still pending, and the accounts-receivable balance (outstanding installments) at
 -- the end of the day. Read by the finance dashboard. Refreshed hourly and after payouts.
--- Full refresh at sample scale 1 (211k payments, 371k ledger rows, 200k installments): 1.4-2.3 s.
+-- Full refresh at sample scale 1 (211k payments, 371k ledger rows, 200k installments):
+-- 1.6-4.2 s (2 cores, load 4-6).
 -- requires: setup/analytics.sql, functions/setting.sql
 CREATE MATERIALIZED VIEW analytics.mv_financial_summary AS
 WITH
