@@ -80,6 +80,14 @@ def test_support_sla_matches_an_independent_computation_on_generated_data(sample
     vc.assert_rows_equal(snap.rows, expected(snap), KEY)
 
 
+def test_every_priority_counts_of_the_generated_data_follows_its_contract(sample_url):
+    with vc.transaction(sample_url) as conn:
+        snap = read(conn)
+    for r in snap.rows:
+        assert vc.contract_errors("mv_support_sla.priority_counts.schema.json", r["priority_counts"]) == []
+        assert sum(r["priority_counts"].values()) == r["open_tickets"]
+
+
 def test_support_sla_is_empty_without_tickets(db):
     with vc.transaction(db) as conn:
         snap = read(conn)
