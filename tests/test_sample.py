@@ -140,7 +140,8 @@ def test_truncate_replaces_existing_rows(schema_db):
         counts = sample.load(conn, 0.01, 1, AS_OF, truncate=True)
         n = conn.execute("SELECT count(*) FROM public.users").fetchone()[0]
         assert n == counts["users"]
-        assert conn.execute("SELECT count(*) FROM public.users WHERE email = 'a@b.example'").fetchone()[0] == 0
+        q = "SELECT count(*) FROM public.users WHERE email = 'a@b.example'"
+        assert conn.execute(q).fetchone()[0] == 0
 
 
 def test_a_database_without_the_reference_tables_is_refused(cluster):
@@ -414,7 +415,8 @@ def test_utilization_rows_match_the_bookings_that_cover_each_day(loaded):
                 FROM public.bookings AS b
                 CROSS JOIN LATERAL generate_series(
                     (b.start_at AT TIME ZONE 'America/New_York')::date,
-                    ((least(b.end_at, %(now)s) - interval '1 microsecond') AT TIME ZONE 'America/New_York')::date,
+                    ((least(b.end_at, %(now)s) - interval '1 microsecond')
+                     AT TIME ZONE 'America/New_York')::date,
                     interval '1 day') AS d
                 WHERE b.status IN ('active', 'completed')
             )
@@ -468,7 +470,8 @@ def test_insurance_documents_cover_every_state(loaded):
             "SELECT status, count(*) FROM public.insurance_documents GROUP BY status").fetchall())
         assert set(states) == {"pending", "approved", "rejected", "expired"}
         wrong = conn.execute("""
-            SELECT count(*) FROM public.insurance_documents AS i JOIN public.bookings AS b ON b.id = i.booking_id
+            SELECT count(*) FROM public.insurance_documents AS i
+            JOIN public.bookings AS b ON b.id = i.booking_id
             WHERE i.user_id <> b.user_id
                OR (i.status = 'pending') <> (i.reviewed_at IS NULL)
                OR (i.status IN ('approved', 'expired')) <> (i.expires_at IS NOT NULL)
@@ -508,7 +511,8 @@ def test_customers_users_and_segments_are_consistent(loaded):
         assert set(roles) == {"customer", "staff", "admin"}
         assert conn.execute("""
             SELECT count(*) FROM public.users AS u
-            WHERE (u.role = 'customer') <> EXISTS (SELECT FROM public.customer_segments AS s WHERE s.user_id = u.id)
+            WHERE (u.role = 'customer')
+                  <> EXISTS (SELECT FROM public.customer_segments AS s WHERE s.user_id = u.id)
         """).fetchone()[0] == 0
         assert conn.execute("""
             SELECT count(*) FROM public.bookings AS b JOIN public.users AS u ON u.id = b.user_id

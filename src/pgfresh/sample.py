@@ -55,8 +55,10 @@ import bisect
 import gc
 import json
 import math
+import queue
 import random
 import sys
+import threading
 import time as _time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -126,9 +128,10 @@ CATEGORIES = (
     ("skid_steer", 0.115, (220, 420), True, ("Bobcat S650", "CAT 262D", "Kubota SSV75"), (2, 10, 6, 6)),
     ("aerial_lift", 0.14, (180, 420), True, ("Genie S-65", "JLG 450AJ", "Skyjack SJ3219"), (1, 8, 10, 10)),
     ("telehandler", 0.08, (380, 750), True, ("JCB 507-42", "Genie GTH-844", "SkyTrak 10054"), (0, 4, 5, 8)),
-    ("crane", 0.027, (1400, 3200), True, ("Grove RT540E", "Manitowoc 8900", "Tadano GR-500"), (0, 0.3, 1, 4)),
+    ("crane", 0.027, (1400, 3200), True, ("Grove RT540E", "Manitowoc 8900", "Tadano GR500"), (0, 0.3, 1, 4)),
     ("compactor", 0.072, (70, 160), False, ("Wacker BS60", "Bomag BPR 35"), (4, 6, 3, 3)),
-    ("generator", 0.11, (60, 260), False, ("Honda EU7000", "Generac XG8000", "Multiquip DCA45"), (8, 5, 8, 6)),
+    ("generator", 0.11, (60, 260), False, ("Honda EU7000", "Generac XG8000", "Multiquip DCA45"),
+     (8, 5, 8, 6)),
     ("pressure_washer", 0.053, (45, 110), False, ("Simpson PS4240", "Karcher HD 3.5"), (12, 2, 4, 1)),
     ("concrete_mixer", 0.049, (45, 120), False, ("Kushlan 600", "Multiquip MC94"), (6, 4, 2, 1)),
     ("trencher", 0.046, (150, 320), False, ("Ditch Witch RT45", "Toro TRX-26"), (3, 4, 2, 2)),
@@ -202,6 +205,7 @@ _UTC = timezone.utc
 
 
 _DAY_TEXT: dict[int, str] = {}
+_TIME_TEXT = [f" {s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}+00" for s in range(DAY)]
 
 
 def _ts(seconds: int | None) -> str | None:
@@ -212,7 +216,7 @@ def _ts(seconds: int | None) -> str | None:
     day = _DAY_TEXT.get(days)
     if day is None:
         day = _DAY_TEXT[days] = (date(1970, 1, 1) + timedelta(days=days)).isoformat()
-    return f"{day} {s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}+00"
+    return day + _TIME_TEXT[s]
 
 
 def _money(cents: int) -> str:
@@ -575,9 +579,11 @@ class _World:
                 s = brng.choice((7 * 60, 8 * 60, 12 * 60, 13 * 60)) + 15 * _ri(brng, 0, 3)
                 b.start, b.end, billable = cal.at(day, s), cal.at(day, s + 240), 0.6
             elif dur == "overnight":
-                b.start, b.end, billable = cal.at(day, q(16 * 60, 18 * 60 + 30)), cal.at(day + 1, q(7 * 60, 10 * 60)), 1
+                b.start = cal.at(day, q(16 * 60, 18 * 60 + 30))
+                b.end, billable = cal.at(day + 1, q(7 * 60, 10 * 60)), 1
             elif dur == "day":
-                b.start, b.end, billable = cal.at(day, q(6 * 60, 10 * 60)), cal.at(day, q(16 * 60, 19 * 60)), 1
+                b.start = cal.at(day, q(6 * 60, 10 * 60))
+                b.end, billable = cal.at(day, q(16 * 60, 19 * 60)), 1
             else:
                 n = _ri(brng, *dur)
                 b.start = cal.at(day, q(6 * 60, 10 * 60))
@@ -1066,7 +1072,8 @@ class _World:
             tid = self.new_id()
             self.rows["support_tickets"].append((
                 tid, user.id, b.id if b else None, b.machine.id if b and kind == "breakdown" else None,
-                priority, status, rng.choice(subjects), _ts(at), _ts(first_at), _ts(resolved_at), _ts(updated),
+                priority, status, rng.choice(subjects), _ts(at), _ts(first_at), _ts(resolved_at),
+                _ts(updated),
             ))
             self._notify(nrng, user, tid, "email", "ticket_received", at + 2)
             if first_at is not None:
@@ -1156,29 +1163,43 @@ class _World:
 
     # -- everything ----------------------------------------------------------------------------
 
-    def build(self, stage=lambda name: None) -> None:
+    def build(self, stage=lambda name: None, done=lambda table: None) -> None:
+        """Generate every table; ``done(table)`` is called as soon as a table's rows are
+        complete (equipment_utilization: call utilization_rows() afterwards)."""
         with _no_gc():
-            self._build(stage)
+            self._build(stage, done)
 
-    def _build(self, stage) -> None:
+    def _build(self, stage, done) -> None:
         stage("fleet and maintenance")
         self.build_staff()
         self.build_fleet()
         self.build_maintenance()
+        done("equipment_maintenance")
         stage("bookings")
         self.build_bookings()
         for b in self.bookings:
             b.id = self.new_id()
         stage("payments, insurance, notifications")
         self.build_booking_details()
+        for table in ("bookings", "payments", "booking_payments", "payment_schedules", "manual_payments",
+                      "insurance_documents"):
+            done(table)
         stage("support tickets")
         self.build_support()
+        done("support_tickets")
+        done("notifications")
         stage("payouts")
         self.build_payouts()
+        done("payout_reconciliations")
+        done("financial_transactions")
         stage("users, equipment, analytics")
         self.build_users()
+        done("users")
+        done("customer_segments")
         self.build_equipment()
+        done("equipment")
         self.build_analytics()
+        done("analytics_data")
 
 
 def generate(scale: float, seed: int, as_of: date, tz: str = DEFAULT_TIMEZONE) -> Dataset:
@@ -1194,29 +1215,45 @@ def generate(scale: float, seed: int, as_of: date, tz: str = DEFAULT_TIMEZONE) -
 
 
 class _Progress:
-    """A small progress display on stderr (a bar on a terminal, plain lines otherwise)."""
+    """A small progress display on stderr: a bar per table on a terminal, plain lines
+    otherwise. Called from the generating and the copying thread."""
 
     def __init__(self, enabled: bool):
         self.enabled = enabled
         self.tty = enabled and sys.stderr.isatty()
-        self.t0 = _time.monotonic()
+        self.lock = threading.Lock()
+        self.partial = False  # a bar without its newline is on screen
+
+    def _line(self, text: str, final: bool = True) -> None:
+        with self.lock:
+            if self.tty:
+                text = "\r" + text if (self.partial and not final) else ("\n" if self.partial else "") + text
+            sys.stderr.write(text + ("\n" if final else ""))
+            sys.stderr.flush()
+            self.partial = not final
 
     def stage(self, name: str) -> None:
         if self.enabled:
-            print(f"  generating {name} ...", file=sys.stderr, flush=True)
+            self._line(f"  generating {name}")
 
-    def bar(self, table: str, done: int, total: int, final: bool = False) -> None:
+    def note(self, text: str) -> None:
+        if self.enabled:
+            self._line(f"  {text}")
+
+    def bar(self, table: str, done: int, total: int, seconds: float | None = None) -> None:
+        final = seconds is not None
         if not self.enabled or not (self.tty or final):
             return
         frac = done / total if total else 1.0
-        width = 30
-        filled = int(frac * width)
-        line = f"  {table:<24} [{'#' * filled}{'.' * (width - filled)}] {done:>10,}/{total:,}"
-        if self.tty:
-            sys.stderr.write("\r" + line + ("\n" if final else ""))
-        else:
-            sys.stderr.write(line + "\n")
-        sys.stderr.flush()
+        filled = int(frac * 30)
+        line = f"  copy {table:<24} [{'#' * filled}{'.' * (30 - filled)}] {done:>10,}/{total:<10,}"
+        if final:
+            line += f" {seconds:5.1f} s"
+            if self.tty and self.partial:
+                with self.lock:
+                    sys.stderr.write("\r")
+                    self.partial = False
+        self._line(line, final)
 
 
 def _text_chunks(rows, size: int = 10000):
@@ -1239,6 +1276,61 @@ def _text_chunks(rows, size: int = 10000):
 
 
 NULL = "\\N"
+
+
+class _Copier(threading.Thread):
+    """COPYs finished tables (then builds their keys and indexes) on the connection
+    while the main thread generates the others; the main thread does not use the
+    connection meanwhile. An error stops the copying and is raised by put()/finish()."""
+
+    def __init__(self, conn, world, rebuild, counts, bar):
+        super().__init__(name="pgfresh-sample-copy", daemon=True)
+        self.conn, self.world, self.rebuild, self.counts, self.bar = conn, world, rebuild, counts, bar
+        self.queue: queue.Queue = queue.Queue()
+        self.error: BaseException | None = None
+
+    def put(self, table: str) -> None:
+        self._raise()
+        self.queue.put(table)
+
+    def finish(self) -> None:
+        self.queue.put(None)
+        self.join()
+        self._raise()
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def run(self) -> None:
+        try:
+            with self.conn.cursor() as cur:
+                while (table := self.queue.get()) is not None:
+                    self._copy(cur, table)
+        except BaseException as exc:  # handed to the main thread
+            self.error = exc
+
+    def _copy(self, cur, table: str) -> None:
+        world, bar = self.world, self.bar
+        if table == "equipment_utilization":
+            total, rows = world.utilization_count(), world.utilization_rows()
+        else:
+            rows = world.rows[table]
+            total = len(rows)
+        stmt = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier("public", table), sql.SQL(", ").join(map(sql.Identifier, TABLES[table])))
+        n = 0
+        started = _time.monotonic()
+        with cur.copy(stmt) as copy:
+            for chunk in _text_chunks(rows):
+                copy.write(chunk)
+                n += chunk.count("\n")
+                bar.bar(table, n, total)
+        for statement in self.rebuild.get(table, []):
+            cur.execute(statement)
+        bar.bar(table, n, total, _time.monotonic() - started)
+        self.counts[table] = n
+        world.rows[table] = []  # free memory as we go
 
 
 def _nonempty_tables(cur: psycopg.Cursor) -> list[str]:
@@ -1278,12 +1370,13 @@ def _constraints(cur: psycopg.Cursor) -> list[tuple[str, str, str, str]]:
     ).fetchall()
 
 
-def _secondary_indexes(cur: psycopg.Cursor) -> list[tuple[str, str]]:
-    """(index, definition) of the reference tables' indexes that back no constraint."""
+def _secondary_indexes(cur: psycopg.Cursor) -> list[tuple[str, str, str]]:
+    """(index, table, definition) of the reference tables' indexes that back no constraint."""
     return cur.execute(
         """
-        SELECT i.indexrelid::regclass::text, pg_catalog.pg_get_indexdef(i.indexrelid)
+        SELECT i.indexrelid::regclass::text, c.relname::text, pg_catalog.pg_get_indexdef(i.indexrelid)
         FROM pg_catalog.pg_index AS i
+        JOIN pg_catalog.pg_class AS c ON c.oid = i.indrelid
         WHERE i.indrelid = ANY (%s::regclass[])
           AND NOT EXISTS (SELECT FROM pg_catalog.pg_constraint AS c WHERE c.conindid = i.indexrelid)
         ORDER BY 1
@@ -1311,7 +1404,7 @@ def load(
     progress: bool = False,
 ) -> dict[str, int]:
     """Generate the sample data set and COPY it into the 16 reference tables in one
-    transaction (foreign-key order, then ANALYZE). Returns rows loaded per table.
+    transaction. Returns rows loaded per table, in foreign-key order.
 
     Raises SampleError, having changed nothing, when a table is missing or, without
     ``truncate``, not empty. ``as_of`` defaults to today in ``tz``."""
@@ -1322,7 +1415,6 @@ def load(
     if nonempty and not truncate:
         raise _refuse(nonempty)
     world = _World(scale, seed, as_of, tz)
-    world.build(bar.stage)
     counts: dict[str, int] = {}
     with _no_gc(), conn.transaction(), conn.cursor() as cur:
         nonempty = _nonempty_tables(cur)
@@ -1342,41 +1434,28 @@ def load(
         for _, table, name, _ in reversed(constraints):
             cur.execute(sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(
                 sql.SQL(table), sql.Identifier(name)))
-        for name, _ in indexes:
-            cur.execute(sql.SQL("DROP INDEX {}").format(sql.SQL(name)))
-        for table, columns in TABLES.items():
-            if table == "equipment_utilization":
-                total, rows = world.utilization_count(), world.utilization_rows()
-            else:
-                rows = world.rows[table]
-                total = len(rows)
-            stmt = sql.SQL("COPY {} ({}) FROM STDIN").format(
-                sql.Identifier("public", table), sql.SQL(", ").join(map(sql.Identifier, columns)))
-            n = 0
-            t_table = _time.monotonic()
-            with cur.copy(stmt) as copy:
-                for chunk in _text_chunks(rows):
-                    copy.write(chunk)
-                    n += chunk.count("\n")
-                    bar.bar(table, n, total)
-            bar.bar(table, n, total, final=True)
-            if progress:
-                print(f"    {table} {_time.monotonic() - t_table:.2f}s", file=sys.stderr)
-            counts[table] = n
-            world.rows[table] = []  # free memory as we go
-        t0 = _time.monotonic()
+        rebuild: dict[str, list] = {t: [] for t in TABLES}
         for kind, table, name, definition in constraints:
             if kind != "f":
-                cur.execute(sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {}").format(
-                    sql.SQL(table), sql.Identifier(name), sql.SQL(definition)))
-        for _, definition in indexes:
-            cur.execute(definition)
-        t1 = _time.monotonic()
+                rebuild[table.removeprefix("public.")].append(
+                    sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {}").format(
+                        sql.SQL(table), sql.Identifier(name), sql.SQL(definition)))
+        for name, table, definition in indexes:
+            cur.execute(sql.SQL("DROP INDEX {}").format(sql.SQL(name)))
+            rebuild[table].append(sql.SQL(definition))
+        # The COPY of each table, then its keys and indexes, run in a thread while Python
+        # generates the next tables: PostgreSQL's work overlaps Python's.
+        copier = _Copier(conn, world, rebuild, counts, bar)
+        copier.start()
+        try:
+            world.build(bar.stage, copier.put)
+            copier.put("equipment_utilization")
+        finally:
+            copier.finish()
+        started = _time.monotonic()
         for kind, table, name, definition in constraints:
             if kind == "f":
                 cur.execute(sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {}").format(
                     sql.SQL(table), sql.Identifier(name), sql.SQL(definition)))
-        t2 = _time.monotonic()
-        if progress:
-            print(f"indexes {t1-t0:.2f} fks {t2-t1:.2f}", file=sys.stderr)
-    return counts
+        bar.note(f"foreign keys validated in {_time.monotonic() - started:.1f} s")
+    return {table: counts[table] for table in TABLES}
