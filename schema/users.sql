@@ -1,4 +1,5 @@
--- public.users: one row per person with an account: customers renting equipment, staff, admins.
+-- public.users: one row per person with an account: a customer who rents equipment, or a
+-- staff member or admin who runs the platform.
 CREATE TABLE public.users (
     id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     email text NOT NULL,
@@ -13,5 +14,8 @@ CREATE TABLE public.users (
 
 CREATE INDEX users_created_at_idx ON public.users (created_at);
 
-COMMENT ON TABLE public.users IS 'Accounts: customers who rent equipment, staff and admins.';
-COMMENT ON COLUMN public.users.role IS 'customer, staff or admin.';
+COMMENT ON TABLE public.users IS
+'Accounts: customers who rent equipment, and the staff and admins who run the platform.';
+COMMENT ON COLUMN public.users.role IS
+'customer (rents equipment), staff (operations: records manual payments, answers tickets), admin.';
+COMMENT ON COLUMN public.users.created_at IS 'Sign-up time of the account.';
