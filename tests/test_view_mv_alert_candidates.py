@@ -239,8 +239,9 @@ def add_edge_cases(conn, now, today) -> dict[str, object]:
     def doc(name, due_at, status="pending", booking_status="confirmed"):
         b = vc.booking(conn, customer, machine, now + timedelta(days=2), now + timedelta(days=3),
                        status=booking_status)
+        reviewed_at = None if status == "pending" else due_at - timedelta(days=1)
         ids[name] = vc.insert(conn, "insurance_documents", booking_id=b, user_id=customer, status=status,
-                              submitted_at=due_at - timedelta(days=2), due_at=due_at)
+                              submitted_at=due_at - timedelta(days=2), due_at=due_at, reviewed_at=reviewed_at)
 
     # pending exactly 24 h past due: not yet overdue; a microsecond more: overdue
     doc("due 24h ago", now - timedelta(hours=24))

@@ -121,9 +121,9 @@ def test_support_sla_edge_cases_match_an_independent_computation(db):
         # closed without resolved_at: closed when last updated
         ticket(at(10, 8), priority="low", first_response_at=at(10, 9), status="closed",
                updated_at=at(8, 12))
-        # a resolved_at before created_at (bad data) closes it when it opened
+        # resolved within the hour it opened
         ticket(at(7, 8), priority="low", first_response_at=at(7, 9), status="resolved",
-               resolved_at=at(8, 8))
+               resolved_at=at(7, 9, 30))
         # low priority, unanswered for 4 days: its breach is on the day its 72 h ran out
         ticket(at(4, 12), priority="low")
         # day 2 has no tickets at all (a row of zeros, open counts carried)
