@@ -406,7 +406,7 @@ class _World:
         serial = 1000
         for ci, (_name, share, (lo, hi), _ins, models, _w) in enumerate(CATEGORIES):
             # small pools need more headroom to serve the same demand (queueing)
-            x = fleet * share * 0.92
+            x = fleet * share * 0.85
             for _ in range(max(2, round(x + 1.5 * math.sqrt(x)))):
                 serial += 1
                 if rng.random() < 0.7:
@@ -636,25 +636,32 @@ class _World:
         self.bookings = kept
 
     def _free_machine(self, rng, ci, start, end, ds, de):
+        """A machine of category ``ci`` free from ``start`` (plus an hour to turn it
+        around) over local days ``ds``..``de``: a few random tries, then a scan."""
         machines = self.by_category[ci]
-
-        def fits(m):
-            if m.acq_day > ds or (m.retire_day is not None and de >= m.retire_day):
-                return False
-            if m.busy_until > start - HOUR:
-                return False
-            return all(not (lo <= de and hi >= ds) for lo, hi in m.blocked)
-
+        n = len(machines)
+        limit = start - HOUR
+        fits = self._fits
         for _ in range(8):
-            m = machines[int(rng.random() * len(machines))]
-            if fits(m):
+            m = machines[int(rng.random() * n)]
+            if m.busy_until <= limit and fits(m, ds, de):
                 return m
-        k = int(rng.random() * len(machines))
-        for j in range(len(machines)):
-            m = machines[(k + j) % len(machines)]
-            if fits(m):
+        free = [m for m in machines if m.busy_until <= limit]
+        k = int(rng.random() * len(free)) if free else 0
+        for j in range(len(free)):
+            m = free[(k + j) % len(free)]
+            if fits(m, ds, de):
                 return m
         return None
+
+    @staticmethod
+    def _fits(m: _Machine, ds: int, de: int) -> bool:
+        if m.acq_day > ds or (m.retire_day is not None and de >= m.retire_day):
+            return False
+        for lo, hi in m.blocked:
+            if lo <= de and hi >= ds:
+                return False
+        return True
 
     def _new_customer(self, rng, created: int) -> _User:
         seg = _PICK_SEGMENT(rng)
@@ -928,10 +935,10 @@ class _World:
         while sub <= now and sub <= cancelled_at and attempts < 2:
             attempts += 1
             r = rng.random()
-            outcome = "approved" if r < 0.86 else "rejected" if r < 0.95 else "stuck"
+            outcome = "approved" if r < 0.84 else "rejected" if r < 0.92 else "stuck"
             if attempts == 2 and outcome == "rejected" and rng.random() < 0.5:
                 outcome = "approved"
-            delay = _ri(rng, 3 * DAY, 20 * DAY) if outcome == "stuck" else _ri(rng, 20 * MIN, 20 * HOUR)
+            delay = _ri(rng, 3 * DAY, 20 * DAY) if outcome == "stuck" else _ri(rng, 20 * MIN, 30 * HOUR)
             reviewed = sub + delay
             expires = None
             if reviewed > now:
