@@ -19,15 +19,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import jsonschema
 import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 from psycopg.types.json import set_json_loads
 
 CENT = Decimal("0.01")
+CONTRACTS = Path(__file__).resolve().parents[1] / "contracts"
 MICROSECOND = timedelta(microseconds=1)
 
 
@@ -143,6 +146,16 @@ def _same(a: Any, b: Any) -> bool:
     return a == b
 
 
+def contract_errors(contract: str, value: Any) -> list[str]:
+    """What is wrong with a JSON value against contracts/<contract> (JSON Schema 2020-12),
+    validated as a consumer sees it: JSON text, numbers as floats."""
+    schema = json.loads((CONTRACTS / contract).read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    as_sent = json.loads(json.dumps(value, default=float))
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(as_sent)]
+
+
 # -- hand-made rows ----------------------------------------------------------------------
 
 
@@ -198,8 +211,8 @@ def booking(
 # -- the generated sample data set ---------------------------------------------------------
 
 _SAMPLE: dict[str, str] = {}
-SAMPLE_SCALE = 0.01
-SAMPLE_SEED = 7
+SAMPLE_SCALE = 0.02
+SAMPLE_SEED = 5
 
 
 def sample_database(cluster, head_template: str) -> str:

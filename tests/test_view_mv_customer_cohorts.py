@@ -83,6 +83,14 @@ def test_customer_cohorts_match_an_independent_computation_on_generated_data(sam
     vc.assert_rows_equal(snap.rows, expected(snap), KEY)
 
 
+def test_every_segment_counts_of_the_generated_data_follows_its_contract(sample_url):
+    with vc.transaction(sample_url) as conn:
+        snap = read(conn)
+    for r in snap.rows:
+        assert vc.contract_errors("mv_customer_cohorts.segment_counts.schema.json", r["segment_counts"]) == []
+        assert sum(r["segment_counts"].values()) == r["new_customers"]
+
+
 def test_customer_cohorts_edge_cases_match_an_independent_computation(db):
     with vc.transaction(db) as conn:
         _, today, at = vc.clock(conn)
