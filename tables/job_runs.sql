@@ -2,6 +2,7 @@
 -- A row is 'running' while the refresh runs (committed before it starts), then
 -- 'success', 'failed' or 'skipped' (another refresh of the view held its lock), or
 -- 'abandoned' when the session that ran it died. Kept for pgfresh.setting('job_runs_retention').
+-- requires: setup/dashboard_reader.sql
 CREATE TABLE pgfresh.job_runs (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     view_name text NOT NULL,
@@ -15,6 +16,7 @@ CREATE TABLE pgfresh.job_runs (
     sqlstate text,
     backend_pid integer NOT NULL DEFAULT pg_backend_pid(),
     backend_start timestamptz,
+    queue_requests integer,
     CONSTRAINT job_runs_status_check CHECK (status IN ('running', 'success', 'failed', 'skipped', 'abandoned')),
     CONSTRAINT job_runs_finished_check CHECK ((status = 'running') = (finished_at IS NULL))
 );
@@ -32,7 +34,14 @@ COMMENT ON COLUMN pgfresh.job_runs.status IS
 COMMENT ON COLUMN pgfresh.job_runs.duration IS 'finished_at - started_at; NULL while running.';
 COMMENT ON COLUMN pgfresh.job_runs.success IS 'status = ''success'' (the seed''s column).';
 COMMENT ON COLUMN pgfresh.job_runs.sqlstate IS 'SQLSTATE of the error of a failed run.';
+COMMENT ON COLUMN pgfresh.job_runs.queue_requests IS
+'Queue requests this run deleted (satisfied) in its transaction; 0 when none were pending, NULL unless it succeeded.';
 COMMENT ON COLUMN pgfresh.job_runs.backend_pid IS
 'Backend that ran the refresh; with backend_start, tells a live run from an abandoned one.';
 
 REVOKE ALL ON pgfresh.job_runs FROM public;
+
+-- The dashboards show refresh history: the read-only role reads this table (and needs
+-- USAGE on schema pgfresh to name it); every other pgfresh table stays owner-only.
+GRANT USAGE ON SCHEMA pgfresh TO dashboard_reader;
+GRANT SELECT ON pgfresh.job_runs TO dashboard_reader;

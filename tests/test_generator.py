@@ -173,3 +173,11 @@ def test_a_source_that_does_not_apply_writes_no_revision(project, cluster):
 def test_a_file_with_an_undoable_statement_is_refused():
     with pytest.raises(SourceError, match="cannot derive how to undo"):
         parse_source("functions/x.sql", "DELETE FROM pgfresh.job_runs;")
+
+
+def test_a_do_block_is_setup_only_and_never_undone():
+    text = "-- role r: test.\nDO $$ BEGIN RAISE NOTICE 'x'; END $$;\n"
+    src = parse_source("setup/r.sql", text)
+    assert src.defines == ["do:setup/r.sql"] and src.drops == []
+    with pytest.raises(SourceError, match="cannot derive how to undo"):
+        parse_source("functions/r.sql", text)

@@ -39,7 +39,10 @@ def test_an_override_wins_over_the_default(db):
 @pytest.mark.parametrize(
     ("key", "value", "sqlstate"),
     [("no_such_setting", "1", "PF002"), ("business_timezone", "Mars/Olympus_Mons", "PF003"),
-     ("business_timezone", "'; DROP TABLE pgfresh.job_runs; --", "PF003")],
+     ("business_timezone", "'; DROP TABLE pgfresh.job_runs; --", "PF003"),
+     ("incident_after_failures", "three", "PF104"), ("incident_after_failures", "-1", "PF104"),
+     ("retry_backoff_base", "soon", "PF104"), ("retry_backoff_max", "-5 minutes", "PF104"),
+     ("job_runs_retention", "1 fortnight", "PF104")],
 )
 def test_a_bad_setting_is_refused_and_changes_nothing(db, key, value, sqlstate):
     with connect(db) as conn:
@@ -54,3 +57,13 @@ def test_reading_an_unknown_setting_is_a_clear_error(db):
     with connect(db) as conn, pytest.raises(psycopg.Error) as err:
         conn.execute("SELECT pgfresh.setting('nope')")
     assert err.value.sqlstate == "PF002"
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("incident_after_failures", "5"), ("retry_backoff_base", "30 seconds"),
+    ("retry_backoff_max", "2 hours"), ("job_runs_retention", "90 days"), ("retry_backoff_base", "0"),
+])
+def test_a_value_that_parses_like_its_default_is_accepted(db, key, value):
+    with connect(db) as conn:
+        conn.execute("INSERT INTO pgfresh.settings (key, value) VALUES (%s, %s)", [key, value])
+        assert conn.execute("SELECT pgfresh.setting(%s)", [key]).fetchone()[0] == value

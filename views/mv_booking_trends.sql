@@ -2,7 +2,7 @@
 -- the first booking to today: bookings created that day by current status,
 -- cancellations and no-shows, and the insurance state of that day's bookings.
 -- Read by the admin booking-trend charts. Refreshed hourly.
--- requires: setup/analytics.sql, functions/setting.sql
+-- requires: setup/analytics.sql, setup/dashboard_reader.sql, functions/setting.sql
 CREATE MATERIALIZED VIEW analytics.mv_booking_trends AS
 WITH
 settings AS (
@@ -109,3 +109,7 @@ COMMENT ON COLUMN analytics.mv_booking_trends.cancellations IS
 'Bookings whose cancelled_at falls on that local day (whenever they were created).';
 COMMENT ON COLUMN analytics.mv_booking_trends.insurance_pending IS
 'Insurance documents still pending, of bookings created that day.';
+
+-- The dashboards read it through the read-only role; nobody else (anon, authenticated:
+-- nothing granted, and PUBLIC has no USAGE on schema analytics).
+GRANT SELECT ON analytics.mv_booking_trends TO dashboard_reader;

@@ -268,6 +268,10 @@ def _classify(src: Source, node, stmt_text: str) -> None:
             f"SELECT pgfresh.unschedule_job({RawStream()(ast.A_Const(val=ast.String(sval=job)))})",
         )
         src.soft |= _refs_of(node)
+    elif isinstance(node, ast.DoStmt) and src.path.startswith("setup/"):
+        # Cluster-level setup that must be idempotent and is never undone: a role
+        # belongs to the cluster, not to this database (other databases may use it).
+        define(f"do:{src.path}", "do", None)
     elif isinstance(node, SATELLITES):
         src.soft |= _refs_of(node)
     else:

@@ -9,6 +9,7 @@ Source files:
   create    cron/cron_dashboard_hourly.sql
   create    cron/cron_dashboard_nightly.sql
   create    cron/cron_dashboard_queue.sql
+  create    cron/cron_dashboard_retention.sql
   create    functions/_cron_schedule.sql
   create    functions/_is_slot_length.sql
   create    functions/_utc_offset_change.sql
@@ -26,15 +27,15 @@ Source files:
   replace   functions/tg_settings__validate.sql
   recreate  triggers/settings__validate.sql   (depends on a replaced object)
 
-Revision ID: 0003_schedules
-Revises: 0002_settings_trigger_explicit_c
-Create Date: 2026-11-26 23:41:22 UTC
+Revision ID: 0002_schedules
+Revises: 0001_foundation
+Create Date: 2026-11-26 23:48:23 UTC
 """
 
 from pgfresh.migration import execute_sql
 
-revision = '0003_schedules'
-down_revision = '0002_settings_trigger_explicit_c'
+revision = '0002_schedules'
+down_revision = '0001_foundation'
 branch_labels = None
 depends_on = None
 
@@ -50,10 +51,16 @@ DECLARE
             "id",
             "status"
         ],
+        "equipment": [],
+        "equipment_maintenance": [],
+        "financial_transactions": [],
         "insurance_documents": [
             "booking_id",
             "status"
-        ]
+        ],
+        "payments": [],
+        "payout_reconciliations": [],
+        "support_tickets": []
     }';
     v_missing text;
 BEGIN
@@ -161,6 +168,19 @@ SELECT pgfresh.schedule_job(
     'cron_dashboard_queue',
     '30 seconds',
     $$CALL pgfresh.process_queue()$$
+);
+'''
+
+# cron/cron_dashboard_retention.sql, as this revision installs it.
+NEW_CRON_CRON_DASHBOARD_RETENTION = '''\
+-- pg_cron job cron_dashboard_retention: once a day at 03:17 UTC, deletes the history older
+-- than setting job_runs_retention (job_runs, cron.job_run_details, orphaned queue rows).
+-- requires: functions/schedule_job.sql, functions/unschedule_job.sql, functions/purge_history.sql
+-- Off the hour, so that it never meets the hourly and nightly ticks.
+SELECT pgfresh.schedule_job(
+    'cron_dashboard_retention',
+    '17 3 * * *',
+    $$SELECT pgfresh.purge_history()$$
 );
 '''
 
@@ -405,14 +425,14 @@ NEW_FUNCTIONS_RUN_DUE = '''\
 -- pgfresh.run_due(at, job): refreshes every view that is due at the instant at
 -- (pgfresh.due_views), in dependency order, each in its own transaction, recording the
 -- pg_cron job of its slot as the run's source. What the pg_cron jobs call.
--- requires: functions/due_views.sql
+-- requires: functions/due_views.sql, functions/managed_views.sql, functions/refresh_view.sql
 -- A procedure: pgfresh.refresh_view commits its 'running' row and each refresh, so it
 -- must be CALLed outside an explicit transaction block. Policy rows of views that are not
 -- managed views (not created yet) are ignored. A failed refresh is recorded by
--- refresh_view and does not stop the others.
+-- refresh_view and does not stop the others. No SET search_path and not SECURITY DEFINER
+-- (PostgreSQL refuses COMMIT in such a procedure): every name is schema-qualified.
 CREATE PROCEDURE pgfresh.run_due(p_at timestamptz DEFAULT now(), p_job text DEFAULT NULL)
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pgfresh
 AS $$
 DECLARE
     v_views text[];
@@ -582,6 +602,9 @@ REVOKE ALL ON FUNCTION pgfresh.schedule_slot(timestamptz, text, text, interval, 
 NEW_FUNCTIONS_SETTING_DEFAULTS = '''\
 -- pgfresh.setting_defaults(): every setting pgfresh reads, with its default and meaning.
 -- The README's settings table is checked against this function by the tests.
+-- A value must parse like its default: an integer default takes integers, an interval
+-- default takes intervals, an HH:MM default a local time of day
+-- (pgfresh.tg_settings__validate checks it as it is written).
 CREATE FUNCTION pgfresh.setting_defaults()
 RETURNS TABLE (key text, default_value text, description text)
 LANGUAGE sql
@@ -596,11 +619,22 @@ AS $$
         ('business_hours_end', '22:00',
          'Local time (HH:MM) at which business hours end; earlier than business_hours_start means they run past midnight.'),
         ('nightly_at', '02:00',
-         'Local time (HH:MM) of the nightly cadence: once per local day, at the first instant the clock reads it or later.')
+         'Local time (HH:MM) of the nightly cadence: once per local day, at the first instant the clock reads it or later.'),
+        ('incident_after_failures', '3',
+         'An incident opens when a view has failed more than this many times in a row.'),
+        ('retry_backoff_base', '1 minute',
+         'Wait before retrying a failed view after its first failure; doubles with each failure in a row.'),
+        ('retry_backoff_max', '1 hour',
+         'Longest wait between retries of a failing view (the cap of the doubling backoff).'),
+        ('job_runs_retention', '30 days',
+         'pgfresh.purge_history() deletes job_runs, cron.job_run_details and orphaned queue rows older than this.')
 $$;
 
 COMMENT ON FUNCTION pgfresh.setting_defaults() IS
 'The settings pgfresh knows: key, default value (text) and what it means. Override one in pgfresh.settings.';
+
+-- Engine-internal like every pgfresh function; nobody else needs the list.
+REVOKE ALL ON FUNCTION pgfresh.setting_defaults() FROM public;
 '''
 
 # functions/tg_refresh_policies__validate.sql, as this revision installs it.
@@ -669,41 +703,70 @@ NEW_FUNCTIONS_TG_SETTINGS_VALIDATE = '''\
 -- pgfresh.tg_settings__validate(): refuses an unknown key or an invalid value in
 -- pgfresh.settings, so a typo fails at the UPDATE, not at 3 a.m. in a refresh.
 -- requires: functions/setting_defaults.sql, functions/setting.sql
+-- A value must parse like its default: a time zone (keys ending in timezone), a local
+-- time of day (the default is HH:MM), a whole number (the default is digits) or a
+-- non-negative interval (the default is an interval). Business hours must not be empty.
 CREATE FUNCTION pgfresh.tg_settings__validate()
 RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pgfresh
 AS $$
+DECLARE
+    v_default text;
+    v_interval interval;
 BEGIN
-    IF NOT EXISTS (SELECT FROM pgfresh.setting_defaults() AS d WHERE d.key = NEW.key) THEN
+    SELECT d.default_value INTO v_default
+      FROM pgfresh.setting_defaults() AS d
+     WHERE d.key = NEW.key;
+    IF NOT FOUND THEN
         RAISE EXCEPTION 'pgfresh: unknown setting %', quote_literal(NEW.key)
             USING ERRCODE = 'PF002',
                   HINT = 'SELECT key FROM pgfresh.setting_defaults() lists the settings.';
     END IF;
-    IF NEW.key LIKE '%timezone' AND NOT EXISTS (
-        SELECT FROM pg_catalog.pg_timezone_names AS z WHERE z.name = NEW.value
-    ) THEN
-        RAISE EXCEPTION 'pgfresh: % is not an IANA time zone', quote_literal(NEW.value)
-            USING ERRCODE = 'PF003',
-                  DETAIL = pg_catalog.format('setting %s', NEW.key),
-                  HINT = 'Use a name from pg_timezone_names, such as Europe/Berlin.';
-    END IF;
-    -- Local times of day of the schedules (pgfresh.schedule_slot reads them as time).
-    IF NEW.key IN ('business_hours_start', 'business_hours_end', 'nightly_at')
-       AND NEW.value !~ '^([01][0-9]|2[0-3]):[0-5][0-9]$' THEN
-        RAISE EXCEPTION 'pgfresh: % is not a local time of day', quote_literal(NEW.value)
-            USING ERRCODE = 'PF304',
-                  DETAIL = pg_catalog.format('setting %s', NEW.key),
-                  HINT = 'Write it as HH:MM on the 24-hour clock, such as 06:00.';
-    END IF;
-    IF NEW.key IN ('business_hours_start', 'business_hours_end')
-       AND NEW.value = pgfresh.setting(
-           CASE NEW.key WHEN 'business_hours_start' THEN 'business_hours_end' ELSE 'business_hours_start' END
-       ) THEN
-        RAISE EXCEPTION 'pgfresh: business hours would start and end at %', NEW.value
-            USING ERRCODE = 'PF304',
-                  DETAIL = pg_catalog.format('setting %s', NEW.key),
-                  HINT = 'business_hours_start and business_hours_end must differ.';
+    IF NEW.key LIKE '%timezone' THEN
+        IF NOT EXISTS (SELECT FROM pg_catalog.pg_timezone_names AS z WHERE z.name = NEW.value) THEN
+            RAISE EXCEPTION 'pgfresh: % is not an IANA time zone', quote_literal(NEW.value)
+                USING ERRCODE = 'PF003',
+                      DETAIL = pg_catalog.format('setting %s', NEW.key),
+                      HINT = 'Use a name from pg_timezone_names, such as Europe/Berlin.';
+        END IF;
+    ELSIF v_default ~ '^[0-9]{2}:[0-9]{2}$' THEN
+        -- A local time of day of the schedules (pgfresh.schedule_slot reads it as time).
+        IF NEW.value !~ '^([01][0-9]|2[0-3]):[0-5][0-9]$' THEN
+            RAISE EXCEPTION 'pgfresh: setting % takes a local time of day, not %', NEW.key, quote_literal(NEW.value)
+                USING ERRCODE = 'PF304',
+                      DETAIL = pg_catalog.format('default: %s', v_default),
+                      HINT = 'HH:MM on the 24-hour clock, such as 06:00.';
+        END IF;
+        IF NEW.key IN ('business_hours_start', 'business_hours_end')
+           AND NEW.value = pgfresh.setting(
+               CASE NEW.key WHEN 'business_hours_start' THEN 'business_hours_end' ELSE 'business_hours_start' END
+           ) THEN
+            RAISE EXCEPTION 'pgfresh: business hours would start and end at %', NEW.value
+                USING ERRCODE = 'PF304',
+                      DETAIL = pg_catalog.format('setting %s', NEW.key),
+                      HINT = 'business_hours_start and business_hours_end must differ.';
+        END IF;
+    ELSIF v_default ~ '^[0-9]+$' THEN
+        IF NEW.value !~ '^[0-9]{1,9}$' THEN
+            RAISE EXCEPTION 'pgfresh: setting % takes a whole number, not %', NEW.key, quote_literal(NEW.value)
+                USING ERRCODE = 'PF104',
+                      DETAIL = pg_catalog.format('default: %s', v_default),
+                      HINT = 'Digits only, such as 3.';
+        END IF;
+    ELSE
+        BEGIN
+            v_interval := NEW.value::interval;
+        EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow OR interval_field_overflow THEN
+            v_interval := NULL;
+        END;
+        IF v_interval IS NULL OR v_interval < interval '0' THEN
+            RAISE EXCEPTION 'pgfresh: setting % takes an interval of zero or more, not %',
+                            NEW.key, quote_literal(NEW.value)
+                USING ERRCODE = 'PF104',
+                      DETAIL = pg_catalog.format('default: %s', v_default),
+                      HINT = 'An interval such as ''5 minutes'' or ''2 hours''.';
+        END IF;
     END IF;
     NEW.updated_at := pg_catalog.now();
     NEW.updated_by := current_user::text;
@@ -712,7 +775,7 @@ END
 $$;
 
 COMMENT ON FUNCTION pgfresh.tg_settings__validate() IS
-'BEFORE INSERT OR UPDATE trigger of pgfresh.settings: unknown key PF002, invalid time zone PF003, invalid local time of day PF304.';
+'BEFORE INSERT OR UPDATE trigger of pgfresh.settings: unknown key PF002, invalid time zone PF003, invalid local time of day or empty business hours PF304, a value that does not parse like its default (whole number, interval >= 0) PF104.';
 
 REVOKE ALL ON FUNCTION pgfresh.tg_settings__validate() FROM public;
 '''
@@ -841,6 +904,8 @@ FOR EACH ROW EXECUTE FUNCTION pgfresh.tg_settings__validate();
 OLD_FUNCTIONS_SETTING_DEFAULTS = '''\
 -- pgfresh.setting_defaults(): every setting pgfresh reads, with its default and meaning.
 -- The README's settings table is checked against this function by the tests.
+-- A value must parse like its default: an integer default takes integers, an interval
+-- default takes intervals (pgfresh.tg_settings__validate checks it as it is written).
 CREATE FUNCTION pgfresh.setting_defaults()
 RETURNS TABLE (key text, default_value text, description text)
 LANGUAGE sql
@@ -849,11 +914,22 @@ PARALLEL SAFE
 AS $$
     VALUES
         ('business_timezone', 'America/New_York',
-         'IANA time zone of the business: days are bucketed and business hours read in it.')
+         'IANA time zone of the business: days are bucketed and business hours read in it.'),
+        ('incident_after_failures', '3',
+         'An incident opens when a view has failed more than this many times in a row.'),
+        ('retry_backoff_base', '1 minute',
+         'Wait before retrying a failed view after its first failure; doubles with each failure in a row.'),
+        ('retry_backoff_max', '1 hour',
+         'Longest wait between retries of a failing view (the cap of the doubling backoff).'),
+        ('job_runs_retention', '30 days',
+         'pgfresh.purge_history() deletes job_runs, cron.job_run_details and orphaned queue rows older than this.')
 $$;
 
 COMMENT ON FUNCTION pgfresh.setting_defaults() IS
 'The settings pgfresh knows: key, default value (text) and what it means. Override one in pgfresh.settings.';
+
+-- Engine-internal like every pgfresh function; nobody else needs the list.
+REVOKE ALL ON FUNCTION pgfresh.setting_defaults() FROM public;
 '''
 
 # functions/tg_settings__validate.sql, as the previous revision installed it.
@@ -861,24 +937,52 @@ OLD_FUNCTIONS_TG_SETTINGS_VALIDATE = '''\
 -- pgfresh.tg_settings__validate(): refuses an unknown key or an invalid value in
 -- pgfresh.settings, so a typo fails at the UPDATE, not at 3 a.m. in a refresh.
 -- requires: functions/setting_defaults.sql
+-- A value must parse like its default: a time zone (keys ending in timezone), a whole
+-- number (the default is digits) or a non-negative interval (the default is an interval).
 CREATE FUNCTION pgfresh.tg_settings__validate()
 RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pgfresh
 AS $$
+DECLARE
+    v_default text;
+    v_interval interval;
 BEGIN
-    IF NOT EXISTS (SELECT FROM pgfresh.setting_defaults() AS d WHERE d.key = NEW.key) THEN
+    SELECT d.default_value INTO v_default
+      FROM pgfresh.setting_defaults() AS d
+     WHERE d.key = NEW.key;
+    IF NOT FOUND THEN
         RAISE EXCEPTION 'pgfresh: unknown setting %', quote_literal(NEW.key)
             USING ERRCODE = 'PF002',
                   HINT = 'SELECT key FROM pgfresh.setting_defaults() lists the settings.';
     END IF;
-    IF NEW.key LIKE '%timezone' AND NOT EXISTS (
-        SELECT FROM pg_catalog.pg_timezone_names AS z WHERE z.name = NEW.value
-    ) THEN
-        RAISE EXCEPTION 'pgfresh: % is not an IANA time zone', quote_literal(NEW.value)
-            USING ERRCODE = 'PF003',
-                  DETAIL = pg_catalog.format('setting %s', NEW.key),
-                  HINT = 'Use a name from pg_timezone_names, such as Europe/Berlin.';
+    IF NEW.key LIKE '%timezone' THEN
+        IF NOT EXISTS (SELECT FROM pg_catalog.pg_timezone_names AS z WHERE z.name = NEW.value) THEN
+            RAISE EXCEPTION 'pgfresh: % is not an IANA time zone', quote_literal(NEW.value)
+                USING ERRCODE = 'PF003',
+                      DETAIL = pg_catalog.format('setting %s', NEW.key),
+                      HINT = 'Use a name from pg_timezone_names, such as Europe/Berlin.';
+        END IF;
+    ELSIF v_default ~ '^[0-9]+$' THEN
+        IF NEW.value !~ '^[0-9]{1,9}$' THEN
+            RAISE EXCEPTION 'pgfresh: setting % takes a whole number, not %', NEW.key, quote_literal(NEW.value)
+                USING ERRCODE = 'PF104',
+                      DETAIL = pg_catalog.format('default: %s', v_default),
+                      HINT = 'Digits only, such as 3.';
+        END IF;
+    ELSE
+        BEGIN
+            v_interval := NEW.value::interval;
+        EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow OR interval_field_overflow THEN
+            v_interval := NULL;
+        END;
+        IF v_interval IS NULL OR v_interval < interval '0' THEN
+            RAISE EXCEPTION 'pgfresh: setting % takes an interval of zero or more, not %',
+                            NEW.key, quote_literal(NEW.value)
+                USING ERRCODE = 'PF104',
+                      DETAIL = pg_catalog.format('default: %s', v_default),
+                      HINT = 'An interval such as ''5 minutes'' or ''2 hours''.';
+        END IF;
     END IF;
     NEW.updated_at := pg_catalog.now();
     NEW.updated_by := current_user::text;
@@ -887,7 +991,7 @@ END
 $$;
 
 COMMENT ON FUNCTION pgfresh.tg_settings__validate() IS
-'BEFORE INSERT OR UPDATE trigger of pgfresh.settings: unknown key PF002, invalid time zone PF003.';
+'BEFORE INSERT OR UPDATE trigger of pgfresh.settings: unknown key PF002, invalid time zone PF003, a value that does not parse like its default (whole number, interval >= 0) PF104.';
 
 REVOKE ALL ON FUNCTION pgfresh.tg_settings__validate() FROM public;
 '''
@@ -907,6 +1011,7 @@ NEW = {
     'cron/cron_dashboard_hourly.sql': NEW_CRON_CRON_DASHBOARD_HOURLY,
     'cron/cron_dashboard_nightly.sql': NEW_CRON_CRON_DASHBOARD_NIGHTLY,
     'cron/cron_dashboard_queue.sql': NEW_CRON_CRON_DASHBOARD_QUEUE,
+    'cron/cron_dashboard_retention.sql': NEW_CRON_CRON_DASHBOARD_RETENTION,
     'functions/_cron_schedule.sql': NEW_FUNCTIONS_CRON_SCHEDULE,
     'functions/_is_slot_length.sql': NEW_FUNCTIONS_IS_SLOT_LENGTH,
     'functions/_utc_offset_change.sql': NEW_FUNCTIONS_UTC_OFFSET_CHANGE,
@@ -946,6 +1051,7 @@ def upgrade() -> None:
     execute_sql(NEW_CRON_CRON_DASHBOARD_HOURLY, 'cron/cron_dashboard_hourly.sql')
     execute_sql(NEW_CRON_CRON_DASHBOARD_NIGHTLY, 'cron/cron_dashboard_nightly.sql')
     execute_sql(NEW_CRON_CRON_DASHBOARD_QUEUE, 'cron/cron_dashboard_queue.sql')
+    execute_sql(NEW_CRON_CRON_DASHBOARD_RETENTION, 'cron/cron_dashboard_retention.sql')
     execute_sql(NEW_FUNCTIONS_IS_SLOT_LENGTH, 'functions/_is_slot_length.sql')
     execute_sql(NEW_FUNCTIONS_PAUSE_SCHEDULE, 'functions/pause_schedule.sql')
     execute_sql(NEW_FUNCTIONS_RESUME_SCHEDULE, 'functions/resume_schedule.sql')
@@ -963,6 +1069,7 @@ def downgrade() -> None:
     execute_sql('DROP FUNCTION pgfresh.resume_schedule(text)')  # functions/resume_schedule.sql
     execute_sql('DROP FUNCTION pgfresh.pause_schedule(text)')  # functions/pause_schedule.sql
     execute_sql('DROP FUNCTION pgfresh._is_slot_length(interval)')  # functions/_is_slot_length.sql
+    execute_sql("SELECT pgfresh.unschedule_job('cron_dashboard_retention')")  # cron/cron_dashboard_retention.sql
     execute_sql("SELECT pgfresh.unschedule_job('cron_dashboard_queue')")  # cron/cron_dashboard_queue.sql
     execute_sql("SELECT pgfresh.unschedule_job('cron_dashboard_nightly')")  # cron/cron_dashboard_nightly.sql
     execute_sql("SELECT pgfresh.unschedule_job('cron_dashboard_hourly')")  # cron/cron_dashboard_hourly.sql

@@ -1,0 +1,66 @@
+-- pgfresh._execute_run(run): the refresh itself, for a run that _begin_run recorded. The
+-- core shared by the procedure and the function form; runs in the current transaction.
+-- requires: functions/_finish_run.sql, functions/_view_lock_key.sql
+-- 1. Advisory lock of the view (transaction-level, see _view_lock_key): busy -> the run
+--    is 'skipped' at once. 2. In a subtransaction: delete the view's visible queue
+--    requests, then REFRESH ... CONCURRENTLY (plain REFRESH when never populated). The
+--    delete comes first: the refresh's snapshot is taken later, so every request it
+--    deletes is covered; a request committed after the delete stays for the next round;
+--    a failure rolls the delete back. 3. Any error (query_canceled too, so a
+--    statement_timeout is recorded) is caught: the run is 'failed', nothing is raised.
+-- SECURITY DEFINER: REFRESH needs the view's owner; callers need no privilege on it.
+CREATE FUNCTION pgfresh._execute_run(p_run_id bigint)
+RETURNS pgfresh.job_runs
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pgfresh
+AS $$
+DECLARE
+    v_view text;
+    v_populated boolean;
+    v_requests integer;
+    v_message text;
+    v_sqlstate text;
+BEGIN
+    SELECT r.view_name INTO v_view
+      FROM pgfresh.job_runs AS r
+     WHERE r.id = p_run_id AND r.status = 'running';
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'pgfresh: job run % is not a running run', p_run_id
+            USING ERRCODE = 'PF103',
+                  HINT = 'Start a refresh with pgfresh.refresh_view or pgfresh.refresh_view_now.';
+    END IF;
+
+    SELECT c.relispopulated INTO v_populated
+      FROM pg_catalog.pg_class AS c
+      JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+     WHERE n.nspname = 'analytics' AND c.relname = v_view AND c.relkind = 'm';
+    IF NOT FOUND THEN  -- dropped since the run began (a migration)
+        RETURN pgfresh._finish_run(p_run_id, 'failed', 'the view no longer exists', 'PF101');
+    END IF;
+
+    IF NOT pg_catalog.pg_try_advisory_xact_lock(pgfresh._view_lock_key(v_view)) THEN
+        RETURN pgfresh._finish_run(p_run_id, 'skipped');
+    END IF;
+
+    BEGIN
+        DELETE FROM pgfresh.refresh_queue AS q WHERE q.view_name = v_view;
+        GET DIAGNOSTICS v_requests = ROW_COUNT;
+        IF v_populated THEN
+            EXECUTE pg_catalog.format('REFRESH MATERIALIZED VIEW CONCURRENTLY analytics.%I', v_view);
+        ELSE
+            EXECUTE pg_catalog.format('REFRESH MATERIALIZED VIEW analytics.%I', v_view);
+        END IF;
+    EXCEPTION WHEN query_canceled OR others THEN
+        GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_sqlstate = RETURNED_SQLSTATE;
+        RETURN pgfresh._finish_run(p_run_id, 'failed', v_message, v_sqlstate);
+    END;
+    RETURN pgfresh._finish_run(p_run_id, 'success', NULL, NULL, v_requests);
+END
+$$;
+
+COMMENT ON FUNCTION pgfresh._execute_run(bigint) IS
+'Refreshes the view of a running job_runs row under its advisory lock (skipped when busy), draining its queue requests in the same transaction; records the outcome; never raises for a refresh failure.';
+
+-- Callable by whoever may call pgfresh.refresh_view (the owner; see README, Roles).
+REVOKE ALL ON FUNCTION pgfresh._execute_run(bigint) FROM public;

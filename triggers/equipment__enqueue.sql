@@ -1,0 +1,32 @@
+-- triggers equipment__enqueue_{insert,update,delete,truncate} on public.equipment: queue refreshes of
+-- the views that pgfresh.view_sources maps public.equipment to (pgfresh.tg__enqueue_refresh).
+-- An event here refreshes the alert candidates
+-- (the seed's rows in tables/view_sources.sql). One statement-level trigger per event:
+-- PostgreSQL allows transition tables only on single-event triggers.
+CREATE TRIGGER equipment__enqueue_insert
+AFTER INSERT ON public.equipment
+REFERENCING NEW TABLE AS new_rows
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__enqueue_refresh();
+
+CREATE TRIGGER equipment__enqueue_update
+AFTER UPDATE ON public.equipment
+REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__enqueue_refresh();
+
+CREATE TRIGGER equipment__enqueue_delete
+AFTER DELETE ON public.equipment
+REFERENCING OLD TABLE AS old_rows
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__enqueue_refresh();
+
+CREATE TRIGGER equipment__enqueue_truncate
+AFTER TRUNCATE ON public.equipment
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__enqueue_refresh();
+
+COMMENT ON TRIGGER equipment__enqueue_insert ON public.equipment IS
+'pgfresh: queue refreshes of the views pgfresh.view_sources maps public.equipment to.';
+COMMENT ON TRIGGER equipment__enqueue_update ON public.equipment IS
+'pgfresh: queue refreshes when an UPDATE changes the columns pgfresh.view_sources watches.';
+COMMENT ON TRIGGER equipment__enqueue_delete ON public.equipment IS
+'pgfresh: queue refreshes of the views pgfresh.view_sources maps public.equipment to.';
+COMMENT ON TRIGGER equipment__enqueue_truncate ON public.equipment IS
+'pgfresh: queue refreshes of the views pgfresh.view_sources maps public.equipment to.';
