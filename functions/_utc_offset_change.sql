@@ -8,7 +8,6 @@ RETURNS timestamptz
 LANGUAGE plpgsql
 IMMUTABLE
 PARALLEL SAFE
-SET search_path = pg_catalog
 AS $$
 DECLARE
     v_offset constant interval := (p_at AT TIME ZONE p_timezone) - (p_at AT TIME ZONE 'UTC');

@@ -58,15 +58,16 @@ BEGIN
             c.view_name,
             c.cron_job,
             c.slot_start,
-            (
-                SELECT max(r.started_at)
-                FROM pgfresh.job_runs AS r
-                WHERE
-                    r.view_name = c.view_name
-                    AND r.status IN ('success', 'running')
-                    AND r.started_at <= p_at
-            ) AS last_refresh_at
+            l.last_refresh_at
         FROM current_slots AS c
+        CROSS JOIN LATERAL (
+            SELECT max(r.started_at) AS last_refresh_at
+            FROM pgfresh.job_runs AS r
+            WHERE
+                r.view_name = c.view_name
+                AND r.status IN ('success', 'running')
+                AND r.started_at <= p_at
+        ) AS l
         WHERE p_job IS NULL OR c.cron_job = p_job
     ),
 

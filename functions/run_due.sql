@@ -1,14 +1,14 @@
 -- pgfresh.run_due(at, job): refreshes every view that is due at the instant at
 -- (pgfresh.due_views), in dependency order, each in its own transaction, recording the
 -- pg_cron job of its slot as the run's source. What the pg_cron jobs call.
--- requires: functions/due_views.sql
+-- requires: functions/due_views.sql, functions/managed_views.sql, functions/refresh_view.sql
 -- A procedure: pgfresh.refresh_view commits its 'running' row and each refresh, so it
 -- must be CALLed outside an explicit transaction block. Policy rows of views that are not
 -- managed views (not created yet) are ignored. A failed refresh is recorded by
--- refresh_view and does not stop the others.
+-- refresh_view and does not stop the others. No SET search_path and not SECURITY DEFINER
+-- (PostgreSQL refuses COMMIT in such a procedure): every name is schema-qualified.
 CREATE PROCEDURE pgfresh.run_due(p_at timestamptz DEFAULT now(), p_job text DEFAULT NULL)
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pgfresh
 AS $$
 DECLARE
     v_views text[];

@@ -1,7 +1,8 @@
 -- pgfresh.setting_defaults(): every setting pgfresh reads, with its default and meaning.
 -- The README's settings table is checked against this function by the tests.
 -- A value must parse like its default: an integer default takes integers, an interval
--- default takes intervals (pgfresh.tg_settings__validate checks it as it is written).
+-- default takes intervals, an HH:MM default a local time of day
+-- (pgfresh.tg_settings__validate checks it as it is written).
 CREATE FUNCTION pgfresh.setting_defaults()
 RETURNS TABLE (key text, default_value text, description text)
 LANGUAGE sql
@@ -11,6 +12,12 @@ AS $$
     VALUES
         ('business_timezone', 'America/New_York',
          'IANA time zone of the business: days are bucketed and business hours read in it.'),
+        ('business_hours_start', '06:00',
+         'Local time (HH:MM, business_timezone) at which business hours begin: from then a policy''s business_hours_every applies.'),
+        ('business_hours_end', '22:00',
+         'Local time (HH:MM) at which business hours end; earlier than business_hours_start means they run past midnight.'),
+        ('nightly_at', '02:00',
+         'Local time (HH:MM) of the nightly cadence: once per local day, at the first instant the clock reads it or later.'),
         ('incident_after_failures', '3',
          'An incident opens when a view has failed more than this many times in a row.'),
         ('retry_backoff_base', '1 minute',
@@ -52,13 +59,7 @@ AS $$
         ('alert_low_utilization_history_days', '90',
          'Low-utilization alert: how far back the start of a run of low windows is looked for (its detected_at); a longer run is reported as starting then.'),
         ('alert_sla_breach_critical_factor', '2',
-         'An SLA breach alert is critical once the ticket has waited this many times its SLA without a first response.'),
-        ('business_hours_start', '06:00',
-         'Local time (HH:MM, business_timezone) at which business hours begin: from then a policy''s business_hours_every applies.'),
-        ('business_hours_end', '22:00',
-         'Local time (HH:MM) at which business hours end; earlier than business_hours_start means they run past midnight.'),
-        ('nightly_at', '02:00',
-         'Local time (HH:MM) of the nightly cadence: once per local day, at the first instant the clock reads it or later.')
+         'An SLA breach alert is critical once the ticket has waited this many times its SLA without a first response.')
 $$;
 
 COMMENT ON FUNCTION pgfresh.setting_defaults() IS

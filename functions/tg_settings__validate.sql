@@ -1,8 +1,9 @@
 -- pgfresh.tg_settings__validate(): refuses an unknown key or an invalid value in
 -- pgfresh.settings, so a typo fails at the UPDATE, not at 3 a.m. in a refresh.
 -- requires: functions/setting_defaults.sql, functions/setting.sql
--- A value must parse like its default: a time zone (keys ending in timezone), a whole
--- number (the default is digits) or a non-negative interval (the default is an interval).
+-- A value must parse like its default: a time zone (keys ending in timezone), a local
+-- time of day (the default is HH:MM), a whole number (the default is digits) or a
+-- non-negative interval (the default is an interval). Business hours must not be empty.
 CREATE FUNCTION pgfresh.tg_settings__validate()
 RETURNS trigger
 LANGUAGE plpgsql
@@ -27,6 +28,23 @@ BEGIN
                       DETAIL = pg_catalog.format('setting %s', NEW.key),
                       HINT = 'Use a name from pg_timezone_names, such as Europe/Berlin.';
         END IF;
+    ELSIF v_default ~ '^[0-9]{2}:[0-9]{2}$' THEN
+        -- A local time of day of the schedules (pgfresh.schedule_slot reads it as time).
+        IF NEW.value !~ '^([01][0-9]|2[0-3]):[0-5][0-9]$' THEN
+            RAISE EXCEPTION 'pgfresh: setting % takes a local time of day, not %', NEW.key, quote_literal(NEW.value)
+                USING ERRCODE = 'PF304',
+                      DETAIL = pg_catalog.format('default: %s', v_default),
+                      HINT = 'HH:MM on the 24-hour clock, such as 06:00.';
+        END IF;
+        IF NEW.key IN ('business_hours_start', 'business_hours_end')
+           AND NEW.value = pgfresh.setting(
+               CASE NEW.key WHEN 'business_hours_start' THEN 'business_hours_end' ELSE 'business_hours_start' END
+           ) THEN
+            RAISE EXCEPTION 'pgfresh: business hours would start and end at %', NEW.value
+                USING ERRCODE = 'PF304',
+                      DETAIL = pg_catalog.format('setting %s', NEW.key),
+                      HINT = 'business_hours_start and business_hours_end must differ.';
+        END IF;
     ELSIF v_default ~ '^[0-9]+$' THEN
         IF NEW.value !~ '^[0-9]{1,9}$' THEN
             RAISE EXCEPTION 'pgfresh: setting % takes a whole number, not %', NEW.key, quote_literal(NEW.value)
@@ -48,23 +66,6 @@ BEGIN
                       HINT = 'An interval such as ''5 minutes'' or ''2 hours''.';
         END IF;
     END IF;
-    -- Local times of day of the schedules (pgfresh.schedule_slot reads them as time).
-    IF NEW.key IN ('business_hours_start', 'business_hours_end', 'nightly_at')
-       AND NEW.value !~ '^([01][0-9]|2[0-3]):[0-5][0-9]$' THEN
-        RAISE EXCEPTION 'pgfresh: % is not a local time of day', quote_literal(NEW.value)
-            USING ERRCODE = 'PF304',
-                  DETAIL = pg_catalog.format('setting %s', NEW.key),
-                  HINT = 'Write it as HH:MM on the 24-hour clock, such as 06:00.';
-    END IF;
-    IF NEW.key IN ('business_hours_start', 'business_hours_end')
-       AND NEW.value = pgfresh.setting(
-           CASE NEW.key WHEN 'business_hours_start' THEN 'business_hours_end' ELSE 'business_hours_start' END
-       ) THEN
-        RAISE EXCEPTION 'pgfresh: business hours would start and end at %', NEW.value
-            USING ERRCODE = 'PF304',
-                  DETAIL = pg_catalog.format('setting %s', NEW.key),
-                  HINT = 'business_hours_start and business_hours_end must differ.';
-    END IF;
     NEW.updated_at := pg_catalog.now();
     NEW.updated_by := current_user::text;
     RETURN NEW;
@@ -72,6 +73,6 @@ END
 $$;
 
 COMMENT ON FUNCTION pgfresh.tg_settings__validate() IS
-'BEFORE INSERT OR UPDATE trigger of pgfresh.settings: unknown key PF002, invalid time zone PF003, a value that does not parse like its default (whole number, interval >= 0) PF104, invalid local time of day or empty business hours PF304.';
+'BEFORE INSERT OR UPDATE trigger of pgfresh.settings: unknown key PF002, invalid time zone PF003, invalid local time of day or empty business hours PF304, a value that does not parse like its default (whole number, interval >= 0) PF104.';
 
 REVOKE ALL ON FUNCTION pgfresh.tg_settings__validate() FROM public;

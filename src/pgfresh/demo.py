@@ -79,6 +79,7 @@ SELECT j.jobname, j.schedule, j.active, j.command,
                                                       THEN ' (business hours)' ELSE '' END,
                                    ', ' ORDER BY p.view_name)
                  FROM pgfresh.refresh_policies AS p
+                 INNER JOIN pgfresh.managed_views() AS m ON p.view_name = m.view_name
                  WHERE j.jobname IN (p.cron_job, p.business_hours_cron_job)), '') AS views
 FROM cron.job AS j
 WHERE j.database = current_database() AND j.jobname LIKE 'cron\\_dashboard\\_%'
@@ -93,7 +94,7 @@ CROSS JOIN LATERAL pgfresh.schedule_slot(
     %(at)s, pgfresh.setting('business_timezone'), p.cadence, p.refresh_every, p.business_hours_every,
     pgfresh.setting('business_hours_start')::time, pgfresh.setting('business_hours_end')::time,
     pgfresh.setting('nightly_at')::time) AS s
-WHERE NOT p.paused
+WHERE NOT p.paused AND p.view_name IN (SELECT m.view_name FROM pgfresh.managed_views() AS m)
 """
 
 
@@ -108,7 +109,7 @@ def _print_rows(title: str, names: list[str], rows: list[list[str]]) -> None:
 
 def show_schedules(conn: psycopg.Connection) -> None:
     """The installed pg_cron jobs of pgfresh with their next ticks, and each scheduled
-    view's next refresh, in the business's local time."""
+    view's next refresh, in the business's local time (views that exist only)."""
     if conn.execute("SELECT to_regclass('cron.job')").fetchone()[0] is None:
         print("\n== pg_cron is not installed in this database: no schedules (see README, Schedules)")
         return
@@ -122,15 +123,16 @@ def show_schedules(conn: psycopg.Connection) -> None:
     for job, schedule, active, command_sql, views in conn.execute(SCHEDULES_SQL).fetchall():
         jobs[job] = schedule if active else None
         nxt = local(cronexpr.next_run(schedule, now)) if active else "inactive"
-        rows.append([job, schedule, nxt, views or command_sql])
+        rows.append([job, schedule, nxt, command_sql, views])
     _print_rows(f"pg_cron jobs (schedules in UTC, next tick in {zone.key})",
-                ["job", "schedule", "next tick", "refreshes (when due)"], rows)
+                ["job", "schedule", "next tick", "command", "its views (refreshed when due)"], rows)
 
     # A view's next scheduled refresh: the first tick of its slot's job at which a slot
     # begun after now is current (pgfresh.due_views would then find it due).
     due_now = {r[0] for r in conn.execute("SELECT view_name FROM pgfresh.due_views()")}
-    scheduled = {r[0] for r in conn.execute("SELECT view_name FROM pgfresh.refresh_policies "
-                                            "WHERE NOT paused")}
+    scheduled = {r[0] for r in conn.execute(
+        "SELECT p.view_name FROM pgfresh.refresh_policies AS p "
+        "INNER JOIN pgfresh.managed_views() AS m ON p.view_name = m.view_name WHERE NOT p.paused")}
     upcoming: list[tuple[dt.datetime, str]] = []
     for job, schedule in jobs.items():
         t = now
