@@ -1,7 +1,7 @@
 -- pgfresh._finish_run(run, status, ...): records the outcome of a refresh attempt and what
 -- follows from it, in the refresh's transaction. The one place for this logic, shared by
 -- the procedure (refresh_view, process_queue) and the function form (refresh_view_now).
--- requires: tables/job_runs.sql, tables/refresh_queue.sql, tables/alert_incidents.sql
+-- requires: tables/job_runs.sql, tables/refresh_queue.sql, tables/alert_incidents.sql, functions/_log_run.sql
 -- failed:  a retry request is queued unless one is pending (process_queue takes it after the backoff of
 --          pgfresh.failure_streak); more than incident_after_failures failures in a row
 --          open one incident (later failures update it) and notify; WARNING to the log.
@@ -32,6 +32,7 @@ BEGIN
            queue_requests = p_queue_requests
      WHERE r.id = p_run_id
     RETURNING r.* INTO v_run;
+    PERFORM pgfresh._log_run(v_run);
 
     IF p_status = 'failed' THEN
         -- One pending request is enough (a failed queue run's own requests are still

@@ -1,6 +1,6 @@
 -- pgfresh.mark_abandoned_runs(): marks 'abandoned' every 'running' job_runs row whose
 -- session is gone (killed backend, server crash), and queues a retry of its view.
--- requires: tables/job_runs.sql, tables/refresh_queue.sql
+-- requires: tables/job_runs.sql, tables/refresh_queue.sql, functions/_log_run.sql
 -- A run's session is alive when pg_stat_activity has its pid with the same backend_start
 -- (a reused pid has another) and that session is not idle (a CALL in progress is
 -- 'active'). When this role may not see another user's session details, the pid alone
@@ -47,7 +47,10 @@ BEGIN
           FROM marked AS m
     )
 
-    SELECT m.* FROM marked AS m;
+    -- One JSON log line per abandoned run, like every other outcome (pgfresh._log_run).
+    SELECT m.*
+      FROM marked AS m
+     CROSS JOIN LATERAL pgfresh._log_run(ROW(m.*)::pgfresh.job_runs) AS l;
 END
 $$;
 

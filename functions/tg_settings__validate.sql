@@ -2,8 +2,9 @@
 -- pgfresh.settings, so a typo fails at the UPDATE, not at 3 a.m. in a refresh.
 -- requires: functions/setting_defaults.sql, functions/setting.sql
 -- A value must parse like its default: a time zone (keys ending in timezone), a local
--- time of day (the default is HH:MM), a whole number (the default is digits) or a
--- non-negative interval (the default is an interval). Business hours must not be empty.
+-- time of day (the default is HH:MM), a number (the default is digits: whole for counts,
+-- *_days and incident_after_failures, else a decimal >= 0) or a non-negative interval
+-- (the default is an interval). Business hours must not be empty.
 CREATE FUNCTION pgfresh.tg_settings__validate()
 RETURNS trigger
 LANGUAGE plpgsql
@@ -45,12 +46,21 @@ BEGIN
                       DETAIL = pg_catalog.format('setting %s', NEW.key),
                       HINT = 'business_hours_start and business_hours_end must differ.';
         END IF;
-    ELSIF v_default ~ '^[0-9]+$' THEN
+    ELSIF v_default ~ '^[0-9]+$' AND (NEW.key LIKE '%\_days' OR NEW.key = 'incident_after_failures') THEN
+        -- Counts (read as integer): whole numbers only.
         IF NEW.value !~ '^[0-9]{1,9}$' THEN
             RAISE EXCEPTION 'pgfresh: setting % takes a whole number, not %', NEW.key, quote_literal(NEW.value)
                 USING ERRCODE = 'PF104',
                       DETAIL = pg_catalog.format('default: %s', v_default),
                       HINT = 'Digits only, such as 3.';
+        END IF;
+    ELSIF v_default ~ '^[0-9]+$' THEN
+        -- Thresholds (read as numeric: hours, percentages, factors): a number >= 0.
+        IF NEW.value !~ '^[0-9]{1,9}(\.[0-9]{1,6})?$' THEN
+            RAISE EXCEPTION 'pgfresh: setting % takes a number of zero or more, not %', NEW.key, quote_literal(NEW.value)
+                USING ERRCODE = 'PF104',
+                      DETAIL = pg_catalog.format('default: %s', v_default),
+                      HINT = 'Digits with an optional decimal point, such as 2.5.';
         END IF;
     ELSE
         BEGIN

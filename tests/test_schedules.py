@@ -75,13 +75,13 @@ def minutes(start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
 
 
 def cron_jobs() -> dict[str, str]:
-    """job name -> schedule, read from the cron/ sources (the run_due jobs only)."""
+    """job name -> schedule, read from the cron/ sources (the jobs of refresh policies only)."""
     jobs = {}
     for path in sorted((ROOT / "cron").glob("*.sql")):
         for raw in pglast.parse_sql(path.read_text()):
             args = raw.stmt.targetList[0].val.args
             name, schedule, command = (a.val.sval for a in args)
-            if "run_due" in command:
+            if "refresh_materialized_views_each" in command and "'queue'" not in command:
                 jobs[name] = schedule
     return jobs
 

@@ -20,6 +20,8 @@ ENGINE_TABLES = (
 CALLS = (
     "CALL pgfresh.refresh_view('mv_booking_trends')",
     "CALL pgfresh.process_queue()",
+    "CALL pgfresh.refresh_materialized_views_each('mv_booking_trends')",
+    "SELECT * FROM pgfresh.refresh_materialized_views('mv_booking_trends')",
     "SELECT pgfresh.refresh_view_now('mv_booking_trends', 'manual')",
     "SELECT pgfresh.request_refresh('mv_booking_trends')",
     "SELECT * FROM pgfresh.managed_views()",
@@ -140,7 +142,8 @@ def test_supabase_api_roles_can_read_or_run_none_of_it(schema_db):
         conn.execute("INSERT INTO public.equipment (name, category, daily_rate, acquired_at) "
                      "VALUES ('Lift', 'access', 90, '2024-01-01')")
         conn.execute("RESET ROLE")
-        assert conn.execute("SELECT reason FROM pgfresh.refresh_queue").fetchall() == [
+        assert conn.execute("SELECT reason FROM pgfresh.refresh_queue "
+                            "WHERE view_name = 'mv_booking_trends'").fetchall() == [
             ("public.equipment INSERT",)]
     run_alembic(schema_db, "downgrade", "base")
 

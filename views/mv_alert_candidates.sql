@@ -6,7 +6,7 @@
 -- detected_at is when the condition began, derived from the data (not the refresh time),
 -- and payloads hold no now()-relative values: a refresh rewrites only the rows whose
 -- condition changed, so REFRESH ... CONCURRENTLY does not churn.
--- requires: setup/analytics.sql, functions/setting.sql
+-- requires: setup/analytics.sql, setup/dashboard_reader.sql, functions/setting.sql
 CREATE MATERIALIZED VIEW analytics.mv_alert_candidates AS
 WITH
 settings AS MATERIALIZED (
@@ -310,3 +310,7 @@ COMMENT ON COLUMN analytics.mv_alert_candidates.severity IS
 'warning, or critical: utilization below alert_low_utilization_critical_pct; more than insurance_overdue_critical_hours past due_at; waiting more than alert_sla_breach_critical_factor x SLA.';
 COMMENT ON COLUMN analytics.mv_alert_candidates.payload IS
 'Details of the condition, keyed by its own alert_type; timestamps as UTC ISO 8601 strings; no now()-relative values. Contract: contracts/mv_alert_candidates.payload.schema.json.';
+
+-- The dashboards read it through the read-only role; nobody else (anon, authenticated:
+-- nothing granted, and PUBLIC has no USAGE on schema analytics).
+GRANT SELECT ON analytics.mv_alert_candidates TO dashboard_reader;

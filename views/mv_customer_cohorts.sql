@@ -8,7 +8,7 @@
 -- cancelled joins the cohort of their first later booking that went ahead, and a
 -- customer with only cancelled bookings is in no cohort.
 -- Read by the growth dashboard. Refreshed nightly (02:00 local).
--- requires: setup/analytics.sql, functions/setting.sql
+-- requires: setup/analytics.sql, setup/dashboard_reader.sql, functions/setting.sql
 CREATE MATERIALIZED VIEW analytics.mv_customer_cohorts AS
 WITH
 settings AS MATERIALIZED (
@@ -170,3 +170,7 @@ COMMENT ON COLUMN analytics.mv_customer_cohorts.avg_ltv IS
 'Average lifetime value of the cohort''s customers: all their succeeded payments (deposits, balances) minus succeeded refunds, any booking, any month, to date; 2 decimals; NULL when the cohort is empty.';
 COMMENT ON COLUMN analytics.mv_customer_cohorts.segment_counts IS
 'The cohort by current customer segment (latest customer_segments.assigned_at): {"consumer", "contractor", "business", "enterprise", "unassigned"} -> count (contracts/mv_customer_cohorts.segment_counts.schema.json).';
+
+-- The dashboards read it through the read-only role; nobody else (anon, authenticated:
+-- nothing granted, and PUBLIC has no USAGE on schema analytics).
+GRANT SELECT ON analytics.mv_customer_cohorts TO dashboard_reader;

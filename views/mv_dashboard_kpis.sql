@@ -6,7 +6,7 @@
 -- hours, hourly otherwise.
 -- Full refresh at sample scale 1 (100k bookings, 682k utilization rows), 2 cores at load
 -- 4-6: 3.4-6.7 s (JIT on), 4.5-7.8 s (jit = off).
--- requires: setup/analytics.sql, functions/setting.sql, functions/kpi_growth.sql
+-- requires: setup/analytics.sql, setup/dashboard_reader.sql, functions/setting.sql, functions/kpi_growth.sql
 CREATE MATERIALIZED VIEW analytics.mv_dashboard_kpis AS
 WITH
 settings AS (
@@ -379,3 +379,7 @@ COMMENT ON COLUMN analytics.mv_dashboard_kpis.metrics IS
 'contracts/mv_dashboard_kpis.metrics.schema.json. Keys bookings (bookings created that local day, any status), revenue (succeeded deposit + balance payments minus succeeded refunds, by the local day of paid_at; may be negative), utilization (100 * hours_used / hours_available over equipment_utilization rows of that day, 2 decimals; null without rows), active_customers (distinct customers with a confirmed, active or completed booking whose [start_at, end_at) overlaps the local day), outstanding_balances (amount_due of installments not cancelled, created by the end of the day and not paid by then), overdue_balances (the part of it whose due day is before that day), insurance_overdue (insurance documents submitted by the end of the day, not reviewed by then (reviewed_at; one with status expired and no reviewed_at counts as reviewed when submitted), whose due day is before that day). Each is {"value", "dod_change", "dod_pct", "wow_change", "wow_pct"}: change = value - value of the day before (a week before), pct = round(100 * change / |previous|, 2); null when a value is null or the previous day is outside the view, pct also when the previous value is 0.';
 COMMENT ON COLUMN analytics.mv_dashboard_kpis.alerts IS
 'contracts/mv_dashboard_kpis.alerts.schema.json: booleans, all keys always present. bookings_drop: bookings wow_pct <= -kpi_bookings_drop_pct. revenue_drop: revenue wow_pct <= -kpi_revenue_drop_pct (previous revenue not 0). low_utilization: utilization < kpi_low_utilization_pct. overdue_balance_high: overdue_balances > kpi_overdue_share_pct percent of outstanding_balances. insurance_overdue: insurance_overdue >= kpi_insurance_overdue_count. Growth and shares are compared unrounded, utilization as its 2-decimal value; a flag is false when a value it needs is missing.';
+
+-- The dashboards read it through the read-only role; nobody else (anon, authenticated:
+-- nothing granted, and PUBLIC has no USAGE on schema analytics).
+GRANT SELECT ON analytics.mv_dashboard_kpis TO dashboard_reader;

@@ -7,7 +7,7 @@
 -- to today, and for each machine not before its acquired_at. A daily row per machine for
 -- all history grows without bound (1,000 machines x 3 years = 1.1M rows); 400 days keep a
 -- year plus a month for year-over-year comparisons.
--- requires: setup/analytics.sql, functions/setting.sql
+-- requires: setup/analytics.sql, setup/dashboard_reader.sql, functions/setting.sql
 CREATE MATERIALIZED VIEW analytics.mv_equipment_utilization AS
 WITH
 settings AS MATERIALIZED (
@@ -241,3 +241,7 @@ COMMENT ON COLUMN analytics.mv_equipment_utilization.maintenance_due_at IS
 'The next service date in force at the end of that day: next_due_at of the last job completed before then; NULL when none.';
 COMMENT ON COLUMN analytics.mv_equipment_utilization.maintenance_due IS
 'maintenance_due_at is before the end of that local day: the service is due or overdue.';
+
+-- The dashboards read it through the read-only role; nobody else (anon, authenticated:
+-- nothing granted, and PUBLIC has no USAGE on schema analytics).
+GRANT SELECT ON analytics.mv_equipment_utilization TO dashboard_reader;

@@ -4,7 +4,7 @@
 -- the end of the day. Read by the finance dashboard. Refreshed hourly and after payouts.
 -- Full refresh at sample scale 1 (211k payments, 371k ledger rows, 200k installments):
 -- 1.6-4.2 s (2 cores, load 4-6).
--- requires: setup/analytics.sql, functions/setting.sql
+-- requires: setup/analytics.sql, setup/dashboard_reader.sql, functions/setting.sql
 CREATE MATERIALIZED VIEW analytics.mv_financial_summary AS
 WITH
 settings AS (
@@ -308,3 +308,7 @@ COMMENT ON COLUMN analytics.mv_financial_summary.ar_balance IS
 'Accounts receivable at the end of the local day: amount_due of installments (payment_schedules, not cancelled) created on or before it and not paid by then (paid_at NULL or on a later day).';
 COMMENT ON COLUMN analytics.mv_financial_summary.ar_overdue IS
 'Part of ar_balance whose due day (local day of due_at) is before that day.';
+
+-- The dashboards read it through the read-only role; nobody else (anon, authenticated:
+-- nothing granted, and PUBLIC has no USAGE on schema analytics).
+GRANT SELECT ON analytics.mv_financial_summary TO dashboard_reader;

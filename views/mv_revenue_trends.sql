@@ -4,7 +4,7 @@
 -- Read by the admin revenue charts. Refreshed hourly.
 -- Full refresh at sample scale 1 (211k payments, 200k installments): 0.5-1.2 s (2 cores,
 -- load 4-6).
--- requires: setup/analytics.sql, functions/setting.sql
+-- requires: setup/analytics.sql, setup/dashboard_reader.sql, functions/setting.sql
 CREATE MATERIALIZED VIEW analytics.mv_revenue_trends AS
 WITH
 settings AS (
@@ -139,3 +139,7 @@ COMMENT ON COLUMN analytics.mv_revenue_trends.refunds_count IS
 'Number of succeeded refunds paid that local day.';
 COMMENT ON COLUMN analytics.mv_revenue_trends.scheduled_due IS
 'Sum of amount_due of installments (payment_schedules, not cancelled, paid or not) whose due_at falls on that local day: what customers were due to pay.';
+
+-- The dashboards read it through the read-only role; nobody else (anon, authenticated:
+-- nothing granted, and PUBLIC has no USAGE on schema analytics).
+GRANT SELECT ON analytics.mv_revenue_trends TO dashboard_reader;

@@ -4,7 +4,7 @@
 -- occurred that day, ticket notifications sent.
 -- Read by the support dashboard. Refreshed every 5 minutes. "Now" is the refresh's
 -- transaction timestamp (now()): today's row counts what is known at the refresh.
--- requires: setup/analytics.sql, functions/setting.sql
+-- requires: setup/analytics.sql, setup/dashboard_reader.sql, functions/setting.sql
 CREATE MATERIALIZED VIEW analytics.mv_support_sla AS
 WITH
 settings AS MATERIALIZED (
@@ -201,3 +201,7 @@ COMMENT ON COLUMN analytics.mv_support_sla.sla_breaches IS
 'Tickets whose first-response deadline (created_at + sla_first_response_hours_<priority>) fell on that day, before the refresh, with no first response by then (a response exactly at the deadline is on time).';
 COMMENT ON COLUMN analytics.mv_support_sla.notifications_sent IS
 'Notifications linked to a ticket (ticket_id set) with status sent, by the local day of sent_at.';
+
+-- The dashboards read it through the read-only role; nobody else (anon, authenticated:
+-- nothing granted, and PUBLIC has no USAGE on schema analytics).
+GRANT SELECT ON analytics.mv_support_sla TO dashboard_reader;

@@ -9,12 +9,14 @@ Source files:
   create    cron/cron_dashboard_hourly.sql
   create    cron/cron_dashboard_nightly.sql
   create    cron/cron_dashboard_queue.sql
+  create    cron/cron_dashboard_retention.sql
   create    functions/_begin_queued_run.sql
   create    functions/_begin_run.sql
   create    functions/_cron_schedule.sql
   create    functions/_execute_run.sql
   create    functions/_finish_run.sql
   create    functions/_is_slot_length.sql
+  create    functions/_log_run.sql
   create    functions/_notify_incident.sql
   create    functions/_resolve_view.sql
   create    functions/_utc_offset_change.sql
@@ -28,6 +30,9 @@ Source files:
   create    functions/pause_schedule.sql
   create    functions/process_queue.sql
   create    functions/purge_history.sql
+  create    functions/refresh_materialized_views.sql
+  create    functions/refresh_materialized_views_each.sql
+  create    functions/refresh_targets.sql
   create    functions/refresh_view.sql
   create    functions/refresh_view_now.sql
   create    functions/request_refresh.sql
@@ -70,7 +75,7 @@ Source files:
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-26 23:43:56 UTC
+Create Date: 2026-11-27 00:00:58 UTC
 """
 
 from pgfresh.migration import execute_sql
@@ -231,13 +236,13 @@ $preflight$'''
 NEW_CRON_CRON_DASHBOARD_15MIN = '''\
 -- pg_cron job cron_dashboard_15min: every 15 minutes (UTC), refreshes the due views whose
 -- policy names this job (seed: mv_dashboard_kpis during business hours, 06:00-22:00 local).
--- requires: functions/schedule_job.sql, functions/unschedule_job.sql, functions/run_due.sql
+-- requires: functions/schedule_job.sql, functions/unschedule_job.sql, functions/refresh_materialized_views_each.sql
 -- Local quarter hours are UTC quarter hours in every time zone (offsets are multiples of
--- 15 minutes); pgfresh.run_due decides in local time whether it is business hours.
+-- 15 minutes); pgfresh.due_views decides in local time whether it is business hours.
 SELECT pgfresh.schedule_job(
     'cron_dashboard_15min',
     '*/15 * * * *',
-    $$CALL pgfresh.run_due(p_job => 'cron_dashboard_15min')$$
+    $$CALL pgfresh.refresh_materialized_views_each('cron_dashboard_15min')$$
 );
 '''
 
@@ -245,11 +250,11 @@ SELECT pgfresh.schedule_job(
 NEW_CRON_CRON_DASHBOARD_5MIN = '''\
 -- pg_cron job cron_dashboard_5min: every 5 minutes (UTC), refreshes the due views whose
 -- policy names this job (seed: mv_support_sla, mv_alert_candidates).
--- requires: functions/schedule_job.sql, functions/unschedule_job.sql, functions/run_due.sql
+-- requires: functions/schedule_job.sql, functions/unschedule_job.sql, functions/refresh_materialized_views_each.sql
 SELECT pgfresh.schedule_job(
     'cron_dashboard_5min',
     '*/5 * * * *',
-    $$CALL pgfresh.run_due(p_job => 'cron_dashboard_5min')$$
+    $$CALL pgfresh.refresh_materialized_views_each('cron_dashboard_5min')$$
 );
 '''
 
@@ -258,13 +263,13 @@ NEW_CRON_CRON_DASHBOARD_HOURLY = '''\
 -- pg_cron job cron_dashboard_hourly: every hour (UTC), refreshes the due views whose policy
 -- names this job (seed: revenue, booking trends, utilization, financial summary, and
 -- mv_dashboard_kpis outside business hours).
--- requires: functions/schedule_job.sql, functions/unschedule_job.sql, functions/run_due.sql
+-- requires: functions/schedule_job.sql, functions/unschedule_job.sql, functions/refresh_materialized_views_each.sql
 -- In a zone whose offset is not whole hours (Asia/Kolkata) the local hour starts at :30
 -- UTC: this tick then refreshes 30 minutes into it, still once per local hour.
 SELECT pgfresh.schedule_job(
     'cron_dashboard_hourly',
     '0 * * * *',
-    $$CALL pgfresh.run_due(p_job => 'cron_dashboard_hourly')$$
+    $$CALL pgfresh.refresh_materialized_views_each('cron_dashboard_hourly')$$
 );
 '''
 
@@ -273,14 +278,14 @@ NEW_CRON_CRON_DASHBOARD_NIGHTLY = '''\
 -- pg_cron job cron_dashboard_nightly: ticks every hour (UTC) and refreshes the views whose
 -- nightly slot (setting nightly_at, 02:00 local) has begun and has no refresh yet (seed:
 -- mv_customer_cohorts).
--- requires: functions/schedule_job.sql, functions/unschedule_job.sql, functions/run_due.sql
+-- requires: functions/schedule_job.sql, functions/unschedule_job.sql, functions/refresh_materialized_views_each.sql
 -- pg_cron 1.4 schedules in UTC only, and 02:00 local is a different UTC hour in summer and
--- winter, so the job ticks hourly and pgfresh.run_due decides in local time: once per
+-- winter, so the job ticks hourly and pgfresh.due_views decides in local time: once per
 -- local day across DST changes, and a failed nightly refresh is retried the next hour.
 SELECT pgfresh.schedule_job(
     'cron_dashboard_nightly',
     '0 * * * *',
-    $$CALL pgfresh.run_due(p_job => 'cron_dashboard_nightly')$$
+    $$CALL pgfresh.refresh_materialized_views_each('cron_dashboard_nightly')$$
 );
 '''
 
@@ -289,11 +294,24 @@ NEW_CRON_CRON_DASHBOARD_QUEUE = '''\
 -- pg_cron job cron_dashboard_queue: processes the refresh queue (event-driven refreshes)
 -- every 30 seconds where pg_cron supports seconds (1.5 and later, Supabase Cron), else
 -- every minute (pg_cron 1.4): pgfresh.schedule_job picks the schedule.
--- requires: functions/schedule_job.sql, functions/unschedule_job.sql
+-- requires: functions/schedule_job.sql, functions/unschedule_job.sql, functions/refresh_materialized_views_each.sql
 SELECT pgfresh.schedule_job(
     'cron_dashboard_queue',
     '30 seconds',
-    $$CALL pgfresh.process_queue()$$
+    $$CALL pgfresh.refresh_materialized_views_each('queue')$$
+);
+'''
+
+# cron/cron_dashboard_retention.sql, as this revision installs it.
+NEW_CRON_CRON_DASHBOARD_RETENTION = '''\
+-- pg_cron job cron_dashboard_retention: once a day at 03:17 UTC, deletes the history older
+-- than setting job_runs_retention (job_runs, cron.job_run_details, orphaned queue rows).
+-- requires: functions/schedule_job.sql, functions/unschedule_job.sql, functions/purge_history.sql
+-- Off the hour, so that it never meets the hourly and nightly ticks.
+SELECT pgfresh.schedule_job(
+    'cron_dashboard_retention',
+    '17 3 * * *',
+    $$SELECT pgfresh.purge_history()$$
 );
 '''
 
@@ -449,7 +467,7 @@ NEW_FUNCTIONS_FINISH_RUN = '''\
 -- pgfresh._finish_run(run, status, ...): records the outcome of a refresh attempt and what
 -- follows from it, in the refresh's transaction. The one place for this logic, shared by
 -- the procedure (refresh_view, process_queue) and the function form (refresh_view_now).
--- requires: tables/job_runs.sql, tables/refresh_queue.sql, tables/alert_incidents.sql
+-- requires: tables/job_runs.sql, tables/refresh_queue.sql, tables/alert_incidents.sql, functions/_log_run.sql
 -- failed:  a retry request is queued unless one is pending (process_queue takes it after the backoff of
 --          pgfresh.failure_streak); more than incident_after_failures failures in a row
 --          open one incident (later failures update it) and notify; WARNING to the log.
@@ -480,6 +498,7 @@ BEGIN
            queue_requests = p_queue_requests
      WHERE r.id = p_run_id
     RETURNING r.* INTO v_run;
+    PERFORM pgfresh._log_run(v_run);
 
     IF p_status = 'failed' THEN
         -- One pending request is enough (a failed queue run's own requests are still
@@ -564,6 +583,39 @@ COMMENT ON FUNCTION pgfresh._is_slot_length(interval) IS
 'true when the interval is whole minutes, from 1 minute to 1 day, and divides a day; NULL gives false.';
 
 REVOKE ALL ON FUNCTION pgfresh._is_slot_length(interval) FROM public;
+'''
+
+# functions/_log_run.sql, as this revision installs it.
+NEW_FUNCTIONS_LOG_RUN = '''\
+-- pgfresh._log_run(run): one structured log line per refresh attempt, for log explorers.
+-- requires: tables/job_runs.sql
+-- RAISE LOG writes to the server log only (never to the client): the message is one JSON
+-- object, so a log platform can parse it and alert on "status":"failed".
+CREATE FUNCTION pgfresh._log_run(p_run pgfresh.job_runs)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pgfresh
+AS $$
+BEGIN
+    RAISE LOG '%', pg_catalog.jsonb_build_object(
+        'event', 'pgfresh.refresh',
+        'job_run_id', p_run.id,
+        'view', p_run.view_name,
+        'source', p_run.source,
+        'status', p_run.status,
+        'duration_ms', round(extract(EPOCH FROM p_run.duration) * 1000, 3),
+        'error', p_run.error_message,
+        'sqlstate', p_run.sqlstate,
+        'database', pg_catalog.current_database(),
+        'started_at', p_run.started_at
+    )::text;
+END
+$$;
+
+COMMENT ON FUNCTION pgfresh._log_run(pgfresh.job_runs) IS
+'Writes one JSON log line (RAISE LOG, server log only) for a finished refresh attempt: event, job_run_id, view, source, status, duration_ms, error, sqlstate, database, started_at.';
+
+REVOKE ALL ON FUNCTION pgfresh._log_run(pgfresh.job_runs) FROM public;
 '''
 
 # functions/_notify_incident.sql, as this revision installs it.
@@ -657,7 +709,6 @@ RETURNS timestamptz
 LANGUAGE plpgsql
 IMMUTABLE
 PARALLEL SAFE
-SET search_path = pg_catalog
 AS $$
 DECLARE
     v_offset constant interval := (p_at AT TIME ZONE p_timezone) - (p_at AT TIME ZONE 'UTC');
@@ -792,15 +843,16 @@ BEGIN
             c.view_name,
             c.cron_job,
             c.slot_start,
-            (
-                SELECT max(r.started_at)
-                FROM pgfresh.job_runs AS r
-                WHERE
-                    r.view_name = c.view_name
-                    AND r.status IN ('success', 'running')
-                    AND r.started_at <= p_at
-            ) AS last_refresh_at
+            l.last_refresh_at
         FROM current_slots AS c
+        CROSS JOIN LATERAL (
+            SELECT max(r.started_at) AS last_refresh_at
+            FROM pgfresh.job_runs AS r
+            WHERE
+                r.view_name = c.view_name
+                AND r.status IN ('success', 'running')
+                AND r.started_at <= p_at
+        ) AS l
         WHERE p_job IS NULL OR c.cron_job = p_job
     ),
 
@@ -1049,7 +1101,7 @@ REVOKE ALL ON FUNCTION pgfresh.managed_views() FROM public;
 NEW_FUNCTIONS_MARK_ABANDONED_RUNS = '''\
 -- pgfresh.mark_abandoned_runs(): marks 'abandoned' every 'running' job_runs row whose
 -- session is gone (killed backend, server crash), and queues a retry of its view.
--- requires: tables/job_runs.sql, tables/refresh_queue.sql
+-- requires: tables/job_runs.sql, tables/refresh_queue.sql, functions/_log_run.sql
 -- A run's session is alive when pg_stat_activity has its pid with the same backend_start
 -- (a reused pid has another) and that session is not idle (a CALL in progress is
 -- 'active'). When this role may not see another user's session details, the pid alone
@@ -1096,7 +1148,10 @@ BEGIN
           FROM marked AS m
     )
 
-    SELECT m.* FROM marked AS m;
+    -- One JSON log line per abandoned run, like every other outcome (pgfresh._log_run).
+    SELECT m.*
+      FROM marked AS m
+     CROSS JOIN LATERAL pgfresh._log_run(ROW(m.*)::pgfresh.job_runs) AS l;
 END
 $$;
 
@@ -1250,6 +1305,153 @@ COMMENT ON FUNCTION pgfresh.purge_history(interval) IS
 REVOKE ALL ON FUNCTION pgfresh.purge_history(interval) FROM public;
 '''
 
+# functions/refresh_materialized_views.sql, as this revision installs it.
+NEW_FUNCTIONS_REFRESH_MATERIALIZED_VIEWS = '''\
+-- pgfresh.refresh_materialized_views(id): the seed's entry point, as a function: refreshes
+-- the views of id (see pgfresh.refresh_targets) in dependency order and returns one
+-- job_runs row per view. For RPC (Supabase: grant EXECUTE to service_role only) and
+-- outside schedulers.
+-- requires: functions/refresh_targets.sql, functions/refresh_view_now.sql, functions/_begin_queued_run.sql
+-- requires: functions/_execute_run.sql
+-- A function cannot COMMIT: everything it does commits with the caller's transaction, each
+-- view's refresh in a subtransaction (a failure is a returned row, not an error). pg_cron
+-- calls pgfresh.refresh_materialized_views_each(id) instead, which commits view by view
+-- (a procedure of the same name would make every call with a literal ambiguous).
+CREATE FUNCTION pgfresh.refresh_materialized_views(p_id text, p_at timestamptz DEFAULT now())
+RETURNS SETOF pgfresh.job_runs
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pgfresh
+AS $$
+DECLARE
+    v_target record;
+    v_run_id bigint;
+BEGIN
+    FOR v_target IN SELECT t.view_name, t.source FROM pgfresh.refresh_targets(p_id, p_at) AS t
+                     ORDER BY t.refresh_order LOOP
+        IF v_target.source = 'queue' THEN
+            v_run_id := pgfresh._begin_queued_run(v_target.view_name);
+            IF v_run_id IS NOT NULL THEN
+                RETURN NEXT pgfresh._execute_run(v_run_id);
+            END IF;
+        ELSE
+            RETURN NEXT pgfresh.refresh_view_now(v_target.view_name, v_target.source);
+        END IF;
+    END LOOP;
+END
+$$;
+
+COMMENT ON FUNCTION pgfresh.refresh_materialized_views(text, timestamptz) IS
+'SELECT * FROM pgfresh.refresh_materialized_views(id): refresh the views of a pg_cron job id (those due now), ''queue'', or one view name, in the caller''s transaction; one job_runs row per view. Unknown id: PF401, nothing refreshed.';
+
+-- Owner only; an operator grants it to the role of an outside scheduler, e.g. Supabase's
+-- service_role (README, "Entry point"). Never to anon or authenticated.
+REVOKE ALL ON FUNCTION pgfresh.refresh_materialized_views(text, timestamptz) FROM public;
+'''
+
+# functions/refresh_materialized_views_each.sql, as this revision installs it.
+NEW_FUNCTIONS_REFRESH_MATERIALIZED_VIEWS_EACH = '''\
+-- pgfresh.refresh_materialized_views_each(id): the PROCEDURE the pg_cron jobs CALL. Same ids
+-- and targets as the function pgfresh.refresh_materialized_views(id), but each view is refreshed by
+-- pgfresh.refresh_view in transactions of its own ('running' visible, one view's lock or
+-- failure never holds another's); the outcomes come back in p_outcomes (a JSON array).
+-- requires: functions/refresh_targets.sql, functions/refresh_view.sql, functions/process_queue.sql
+-- SECURITY INVOKER without SET, like pgfresh.refresh_view, so that it can COMMIT.
+CREATE PROCEDURE pgfresh.refresh_materialized_views_each(p_id text, INOUT p_outcomes jsonb DEFAULT NULL)
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_first_run bigint;
+    v_target record;
+BEGIN
+    SELECT coalesce(max(r.id), 0) INTO v_first_run FROM pgfresh.job_runs AS r;
+    IF p_id IN ('queue', 'cron_dashboard_queue') THEN
+        CALL pgfresh.process_queue();
+    ELSE
+        -- Resolved (and refused when unknown) before anything runs.
+        FOR v_target IN SELECT t.view_name, t.source FROM pgfresh.refresh_targets(p_id) AS t
+                         ORDER BY t.refresh_order LOOP
+            CALL pgfresh.refresh_view(v_target.view_name, v_target.source);
+        END LOOP;
+    END IF;
+    SELECT coalesce(jsonb_agg(jsonb_build_object(
+               'job_run_id', r.id, 'view', r.view_name, 'source', r.source, 'status', r.status,
+               'duration_ms', round(extract(EPOCH FROM r.duration) * 1000, 3),
+               'error', r.error_message, 'sqlstate', r.sqlstate) ORDER BY r.id), '[]'::jsonb)
+      INTO p_outcomes
+      FROM pgfresh.job_runs AS r
+     WHERE r.id > v_first_run AND r.backend_pid = pg_backend_pid();
+END
+$$;
+
+-- (noqa: sqlfluff parses the signature of a PROCEDURE as a function call)
+COMMENT ON PROCEDURE pgfresh.refresh_materialized_views_each(text, jsonb) IS  -- noqa: LT01
+'CALL pgfresh.refresh_materialized_views_each(id): what pg_cron runs; refreshes the views of id view by view, each in its own transactions; p_outcomes: JSON array of the runs.';
+
+-- Owner only by default (see README, Roles).
+REVOKE ALL ON PROCEDURE pgfresh.refresh_materialized_views_each(text, jsonb) FROM public;
+'''
+
+# functions/refresh_targets.sql, as this revision installs it.
+NEW_FUNCTIONS_REFRESH_TARGETS = '''\
+-- pgfresh.refresh_targets(id, at): which managed views refresh_materialized_views(id)
+-- refreshes at instant at, in dependency order. The one place that reads an id.
+-- requires: functions/managed_views.sql, functions/_resolve_view.sql, functions/due_views.sql
+-- requires: tables/refresh_policies.sql, tables/refresh_queue.sql
+-- id is one of: a pg_cron job of the refresh policies (cron_dashboard_15min, ...): the
+-- views of that job that are due at `at` (pgfresh.due_views, the same decision as
+-- run_due); 'queue' or the queue's job (cron_dashboard_queue): the views with pending
+-- requests; a managed view's name (mv_x or analytics.mv_x): that view. Anything else:
+-- PF401, and nothing is refreshed.
+CREATE FUNCTION pgfresh.refresh_targets(p_id text, p_at timestamptz DEFAULT now())
+RETURNS TABLE (view_name text, refresh_order integer, source text)
+LANGUAGE plpgsql
+STABLE
+SECURITY DEFINER
+SET search_path = pg_catalog, pgfresh
+AS $$
+DECLARE
+    v_view text;
+BEGIN
+    IF p_id IN ('queue', 'cron_dashboard_queue') THEN
+        RETURN QUERY
+        SELECT m.view_name, m.refresh_order, 'queue'::text
+          FROM pgfresh.managed_views() AS m
+         WHERE EXISTS (SELECT FROM pgfresh.refresh_queue AS q WHERE q.view_name = m.view_name)
+         ORDER BY m.refresh_order;
+        RETURN;
+    END IF;
+    IF EXISTS (SELECT FROM pgfresh.refresh_policies AS p
+                WHERE p_id IN (p.cron_job, p.business_hours_cron_job)) THEN
+        RETURN QUERY
+        SELECT m.view_name, m.refresh_order, p_id
+          FROM pgfresh.managed_views() AS m
+         WHERE m.view_name IN (SELECT d.view_name FROM pgfresh.due_views(p_at, p_id) AS d)
+         ORDER BY m.refresh_order;
+        RETURN;
+    END IF;
+    BEGIN
+        v_view := pgfresh._resolve_view(p_id);
+    EXCEPTION WHEN SQLSTATE 'PF101' THEN
+        RAISE EXCEPTION 'pgfresh: % is not a refresh id', coalesce(quote_literal(p_id), 'NULL')
+            USING ERRCODE = 'PF401',
+                  DETAIL = 'Nothing was refreshed.',
+                  HINT = 'Use a pg_cron job of pgfresh.refresh_policies (cron_dashboard_15min, '
+                      || 'cron_dashboard_hourly, ...), ''queue'', or a view of pgfresh.managed_views().';
+    END;
+    RETURN QUERY
+    SELECT m.view_name, m.refresh_order, 'manual'::text
+      FROM pgfresh.managed_views() AS m
+     WHERE m.view_name = v_view;
+END
+$$;
+
+COMMENT ON FUNCTION pgfresh.refresh_targets(text, timestamptz) IS
+'The managed views refresh_materialized_views(id) refreshes at an instant, in dependency order, with the job_runs source it records: a policy''s cron job -> its due views; ''queue'' -> views with pending requests; a view name -> that view. Unknown id: PF401.';
+
+REVOKE ALL ON FUNCTION pgfresh.refresh_targets(text, timestamptz) FROM public;
+'''
+
 # functions/refresh_view.sql, as this revision installs it.
 NEW_FUNCTIONS_REFRESH_VIEW = '''\
 -- pgfresh.refresh_view(view, source): CALL it to refresh one managed view in a
@@ -1378,14 +1580,14 @@ NEW_FUNCTIONS_RUN_DUE = '''\
 -- pgfresh.run_due(at, job): refreshes every view that is due at the instant at
 -- (pgfresh.due_views), in dependency order, each in its own transaction, recording the
 -- pg_cron job of its slot as the run's source. What the pg_cron jobs call.
--- requires: functions/due_views.sql
+-- requires: functions/due_views.sql, functions/managed_views.sql, functions/refresh_view.sql
 -- A procedure: pgfresh.refresh_view commits its 'running' row and each refresh, so it
 -- must be CALLed outside an explicit transaction block. Policy rows of views that are not
 -- managed views (not created yet) are ignored. A failed refresh is recorded by
--- refresh_view and does not stop the others.
+-- refresh_view and does not stop the others. No SET search_path and not SECURITY DEFINER
+-- (PostgreSQL refuses COMMIT in such a procedure): every name is schema-qualified.
 CREATE PROCEDURE pgfresh.run_due(p_at timestamptz DEFAULT now(), p_job text DEFAULT NULL)
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pgfresh
 AS $$
 DECLARE
     v_views text[];
@@ -1432,6 +1634,8 @@ NEW_FUNCTIONS_SCHEDULE_SLOT = '''\
 --     jump (03:00), when they fall back over it, at the first 02:00 only.
 -- Whatever the tick rate of the caller, one refresh per slot: a missed slot gives one
 -- catch-up refresh (for the current slot), never a burst.
+-- No SET search_path (it would cost a third of each call, 8 calls a tick): every name in
+-- it is a pg_catalog built-in or schema-qualified, and it is not SECURITY DEFINER.
 CREATE FUNCTION pgfresh.schedule_slot(
     p_at timestamptz,
     p_timezone text,
@@ -1447,16 +1651,16 @@ LANGUAGE plpgsql
 IMMUTABLE
 PARALLEL SAFE
 ROWS 1
-SET search_path = pg_catalog, pgfresh
 AS $$
 DECLARE
     v_wall constant timestamp := p_at AT TIME ZONE p_timezone;
-    -- UTC offset at p_at (local = UTC + offset) and the DST change, if any, in the 3 days
-    -- before: the only change that can fall inside a slot or between p_at and a nightly mark.
+    -- UTC offset at p_at: local = UTC + offset.
     v_offset constant interval := v_wall - (p_at AT TIME ZONE 'UTC');
-    v_change constant timestamptz := pgfresh._utc_offset_change(p_at, p_timezone, INTERVAL '3 days');
     v_day constant timestamp := date_trunc('day', v_wall);
     v_time constant time := v_wall::time;
+    -- The DST change, if any, that falls in the span the answer depends on; looked for
+    -- (by bisection) only when the offset at the start of that span differs from v_offset.
+    v_change timestamptz;
     v_offset_before interval;
     v_every_secs numeric;
     v_mark timestamp;
@@ -1465,31 +1669,34 @@ DECLARE
     v_late timestamptz;
     v_boundary timestamp;
 BEGIN
-    IF v_change IS NOT NULL THEN
-        v_offset_before := ((v_change - INTERVAL '1 second') AT TIME ZONE p_timezone)
-                           - ((v_change - INTERVAL '1 second') AT TIME ZONE 'UTC');
-    END IF;
-
     IF p_cadence = 'nightly' THEN
         business_hours := FALSE;
+        -- The latest nightly mark reached, if the offset had not changed.
+        v_mark := v_day + p_nightly_at - CASE WHEN v_time < p_nightly_at THEN INTERVAL '1 day' ELSE INTERVAL '0' END;
+        slot_start := (v_mark AT TIME ZONE 'UTC') - v_offset;
+        -- A change from 3 hours before that instant (a fall-back repeats at most 2 hours)
+        -- to p_at may have skipped the mark or shown it twice: then read it across the change.
+        v_change := pgfresh._utc_offset_change(p_at, p_timezone, p_at - slot_start + INTERVAL '3 hours');
+        IF v_change IS NULL THEN
+            RETURN NEXT;
+            RETURN;
+        END IF;
+        v_offset_before := ((v_change - INTERVAL '1 second') AT TIME ZONE p_timezone)
+                           - ((v_change - INTERVAL '1 second') AT TIME ZONE 'UTC');
         -- The latest local date whose nightly mark has been reached by p_at.
         FOR v_days_back IN 0..2 LOOP
             v_mark := v_day - make_interval(days => v_days_back) + p_nightly_at;
-            IF v_change IS NULL THEN
-                v_first := (v_mark AT TIME ZONE 'UTC') - v_offset;
-            ELSE
-                -- The wall clock reads v_mark at v_early under the old offset (if that is
-                -- before the change) and at v_late under the new one (if after it); if
-                -- neither, the jump forward skipped v_mark and the change is the first
-                -- instant past it.
-                v_early := (v_mark AT TIME ZONE 'UTC') - v_offset_before;
-                v_late := (v_mark AT TIME ZONE 'UTC') - v_offset;
-                v_first := CASE
-                    WHEN v_early < v_change THEN v_early
-                    WHEN v_late >= v_change THEN v_late
-                    ELSE v_change
-                END;
-            END IF;
+            -- The wall clock reads v_mark at v_early under the old offset (if that is
+            -- before the change) and at v_late under the new one (if after it); if
+            -- neither, the jump forward skipped v_mark and the change is the first
+            -- instant past it.
+            v_early := (v_mark AT TIME ZONE 'UTC') - v_offset_before;
+            v_late := (v_mark AT TIME ZONE 'UTC') - v_offset;
+            v_first := CASE
+                WHEN v_early < v_change THEN v_early
+                WHEN v_late >= v_change THEN v_late
+                ELSE v_change
+            END;
             IF v_first <= p_at THEN
                 slot_start := v_first;
                 RETURN NEXT;
@@ -1530,6 +1737,9 @@ BEGIN
         );
         slot_start := greatest(slot_start, (v_boundary AT TIME ZONE 'UTC') - v_offset);
     END IF;
+    -- A DST change inside the slot so far begins a new slot (the repeated hour of a
+    -- fall-back gets its own; a jump forward starts one).
+    v_change := pgfresh._utc_offset_change(p_at, p_timezone, p_at - slot_start + INTERVAL '1 second');
     IF v_change IS NOT NULL THEN
         slot_start := greatest(slot_start, v_change);
     END IF;
@@ -1583,7 +1793,8 @@ NEW_FUNCTIONS_SETTING_DEFAULTS = '''\
 -- pgfresh.setting_defaults(): every setting pgfresh reads, with its default and meaning.
 -- The README's settings table is checked against this function by the tests.
 -- A value must parse like its default: an integer default takes integers, an interval
--- default takes intervals (pgfresh.tg_settings__validate checks it as it is written).
+-- default takes intervals, an HH:MM default a local time of day
+-- (pgfresh.tg_settings__validate checks it as it is written).
 CREATE FUNCTION pgfresh.setting_defaults()
 RETURNS TABLE (key text, default_value text, description text)
 LANGUAGE sql
@@ -1593,6 +1804,12 @@ AS $$
     VALUES
         ('business_timezone', 'America/New_York',
          'IANA time zone of the business: days are bucketed and business hours read in it.'),
+        ('business_hours_start', '06:00',
+         'Local time (HH:MM, business_timezone) at which business hours begin: from then a policy''s business_hours_every applies.'),
+        ('business_hours_end', '22:00',
+         'Local time (HH:MM) at which business hours end; earlier than business_hours_start means they run past midnight.'),
+        ('nightly_at', '02:00',
+         'Local time (HH:MM) of the nightly cadence: once per local day, at the first instant the clock reads it or later.'),
         ('incident_after_failures', '3',
          'An incident opens when a view has failed more than this many times in a row.'),
         ('retry_backoff_base', '1 minute',
@@ -1634,13 +1851,7 @@ AS $$
         ('alert_low_utilization_history_days', '90',
          'Low-utilization alert: how far back the start of a run of low windows is looked for (its detected_at); a longer run is reported as starting then.'),
         ('alert_sla_breach_critical_factor', '2',
-         'An SLA breach alert is critical once the ticket has waited this many times its SLA without a first response.'),
-        ('business_hours_start', '06:00',
-         'Local time (HH:MM, business_timezone) at which business hours begin: from then a policy''s business_hours_every applies.'),
-        ('business_hours_end', '22:00',
-         'Local time (HH:MM) at which business hours end; earlier than business_hours_start means they run past midnight.'),
-        ('nightly_at', '02:00',
-         'Local time (HH:MM) of the nightly cadence: once per local day, at the first instant the clock reads it or later.')
+         'An SLA breach alert is critical once the ticket has waited this many times its SLA without a first response.')
 $$;
 
 COMMENT ON FUNCTION pgfresh.setting_defaults() IS
@@ -1680,11 +1891,11 @@ DECLARE
 BEGIN
     -- One cached query finds the targets and, for an UPDATE with watched columns, the
     -- table's key and watched columns; then one dynamic query reads the transition tables.
-    -- Cost, backend CPU per single-row statement on the 2-core dev machine: about 0.2 ms
-    -- (lookup 0.03, transition-table check 0.08, queue insert 0.04). Measured dead ends: a
+    -- Cost, backend CPU per single-row statement on the loaded 2-core dev machine: 0.2 to
+    -- 0.4 ms (call, lookup 0.03, transition-table check 0.08, queue insert 0.04). Dead ends: a
     -- join on pg_class by name was planned as a scan of all of pg_class (+0.1 ms); custom
     -- plans were re-planned on every statement (+0.06 ms, hence force_generic_plan).
-    -- 1000-row INSERTs: +2% backend CPU per row (python -m bench, trigger_overhead).
+    -- 1000-row INSERTs: +1 to +2% backend CPU per row (python -m bench, trigger_overhead).
     FOR v_target IN
         SELECT
             s.view_name,
@@ -1812,85 +2023,7 @@ REVOKE ALL ON FUNCTION pgfresh.tg_refresh_policies__validate() FROM public;
 '''
 
 # functions/tg_settings__validate.sql, as this revision installs it.
-NEW_FUNCTIONS_TG_SETTINGS_VALIDATE = '''\
--- pgfresh.tg_settings__validate(): refuses an unknown key or an invalid value in
--- pgfresh.settings, so a typo fails at the UPDATE, not at 3 a.m. in a refresh.
--- requires: functions/setting_defaults.sql, functions/setting.sql
--- A value must parse like its default: a time zone (keys ending in timezone), a whole
--- number (the default is digits) or a non-negative interval (the default is an interval).
-CREATE FUNCTION pgfresh.tg_settings__validate()
-RETURNS trigger
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pgfresh
-AS $$
-DECLARE
-    v_default text;
-    v_interval interval;
-BEGIN
-    SELECT d.default_value INTO v_default
-      FROM pgfresh.setting_defaults() AS d
-     WHERE d.key = NEW.key;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'pgfresh: unknown setting %', quote_literal(NEW.key)
-            USING ERRCODE = 'PF002',
-                  HINT = 'SELECT key FROM pgfresh.setting_defaults() lists the settings.';
-    END IF;
-    IF NEW.key LIKE '%timezone' THEN
-        IF NOT EXISTS (SELECT FROM pg_catalog.pg_timezone_names AS z WHERE z.name = NEW.value) THEN
-            RAISE EXCEPTION 'pgfresh: % is not an IANA time zone', quote_literal(NEW.value)
-                USING ERRCODE = 'PF003',
-                      DETAIL = pg_catalog.format('setting %s', NEW.key),
-                      HINT = 'Use a name from pg_timezone_names, such as Europe/Berlin.';
-        END IF;
-    ELSIF v_default ~ '^[0-9]+$' THEN
-        IF NEW.value !~ '^[0-9]{1,9}$' THEN
-            RAISE EXCEPTION 'pgfresh: setting % takes a whole number, not %', NEW.key, quote_literal(NEW.value)
-                USING ERRCODE = 'PF104',
-                      DETAIL = pg_catalog.format('default: %s', v_default),
-                      HINT = 'Digits only, such as 3.';
-        END IF;
-    ELSE
-        BEGIN
-            v_interval := NEW.value::interval;
-        EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow OR interval_field_overflow THEN
-            v_interval := NULL;
-        END;
-        IF v_interval IS NULL OR v_interval < interval '0' THEN
-            RAISE EXCEPTION 'pgfresh: setting % takes an interval of zero or more, not %',
-                            NEW.key, quote_literal(NEW.value)
-                USING ERRCODE = 'PF104',
-                      DETAIL = pg_catalog.format('default: %s', v_default),
-                      HINT = 'An interval such as ''5 minutes'' or ''2 hours''.';
-        END IF;
-    END IF;
-    -- Local times of day of the schedules (pgfresh.schedule_slot reads them as time).
-    IF NEW.key IN ('business_hours_start', 'business_hours_end', 'nightly_at')
-       AND NEW.value !~ '^([01][0-9]|2[0-3]):[0-5][0-9]$' THEN
-        RAISE EXCEPTION 'pgfresh: % is not a local time of day', quote_literal(NEW.value)
-            USING ERRCODE = 'PF304',
-                  DETAIL = pg_catalog.format('setting %s', NEW.key),
-                  HINT = 'Write it as HH:MM on the 24-hour clock, such as 06:00.';
-    END IF;
-    IF NEW.key IN ('business_hours_start', 'business_hours_end')
-       AND NEW.value = pgfresh.setting(
-           CASE NEW.key WHEN 'business_hours_start' THEN 'business_hours_end' ELSE 'business_hours_start' END
-       ) THEN
-        RAISE EXCEPTION 'pgfresh: business hours would start and end at %', NEW.value
-            USING ERRCODE = 'PF304',
-                  DETAIL = pg_catalog.format('setting %s', NEW.key),
-                  HINT = 'business_hours_start and business_hours_end must differ.';
-    END IF;
-    NEW.updated_at := pg_catalog.now();
-    NEW.updated_by := current_user::text;
-    RETURN NEW;
-END
-$$;
-
-COMMENT ON FUNCTION pgfresh.tg_settings__validate() IS
-'BEFORE INSERT OR UPDATE trigger of pgfresh.settings: unknown key PF002, invalid time zone PF003, a value that does not parse like its default (whole number, interval >= 0) PF104, invalid local time of day or empty business hours PF304.';
-
-REVOKE ALL ON FUNCTION pgfresh.tg_settings__validate() FROM public;
-'''
+NEW_FUNCTIONS_TG_SETTINGS_VALIDATE = "-- pgfresh.tg_settings__validate(): refuses an unknown key or an invalid value in\n-- pgfresh.settings, so a typo fails at the UPDATE, not at 3 a.m. in a refresh.\n-- requires: functions/setting_defaults.sql, functions/setting.sql\n-- A value must parse like its default: a time zone (keys ending in timezone), a local\n-- time of day (the default is HH:MM), a number (the default is digits: whole for counts,\n-- *_days and incident_after_failures, else a decimal >= 0) or a non-negative interval\n-- (the default is an interval). Business hours must not be empty.\nCREATE FUNCTION pgfresh.tg_settings__validate()\nRETURNS trigger\nLANGUAGE plpgsql\nSET search_path = pg_catalog, pgfresh\nAS $$\nDECLARE\n    v_default text;\n    v_interval interval;\nBEGIN\n    SELECT d.default_value INTO v_default\n      FROM pgfresh.setting_defaults() AS d\n     WHERE d.key = NEW.key;\n    IF NOT FOUND THEN\n        RAISE EXCEPTION 'pgfresh: unknown setting %', quote_literal(NEW.key)\n            USING ERRCODE = 'PF002',\n                  HINT = 'SELECT key FROM pgfresh.setting_defaults() lists the settings.';\n    END IF;\n    IF NEW.key LIKE '%timezone' THEN\n        IF NOT EXISTS (SELECT FROM pg_catalog.pg_timezone_names AS z WHERE z.name = NEW.value) THEN\n            RAISE EXCEPTION 'pgfresh: % is not an IANA time zone', quote_literal(NEW.value)\n                USING ERRCODE = 'PF003',\n                      DETAIL = pg_catalog.format('setting %s', NEW.key),\n                      HINT = 'Use a name from pg_timezone_names, such as Europe/Berlin.';\n        END IF;\n    ELSIF v_default ~ '^[0-9]{2}:[0-9]{2}$' THEN\n        -- A local time of day of the schedules (pgfresh.schedule_slot reads it as time).\n        IF NEW.value !~ '^([01][0-9]|2[0-3]):[0-5][0-9]$' THEN\n            RAISE EXCEPTION 'pgfresh: setting % takes a local time of day, not %', NEW.key, quote_literal(NEW.value)\n                USING ERRCODE = 'PF304',\n                      DETAIL = pg_catalog.format('default: %s', v_default),\n                      HINT = 'HH:MM on the 24-hour clock, such as 06:00.';\n        END IF;\n        IF NEW.key IN ('business_hours_start', 'business_hours_end')\n           AND NEW.value = pgfresh.setting(\n               CASE NEW.key WHEN 'business_hours_start' THEN 'business_hours_end' ELSE 'business_hours_start' END\n           ) THEN\n            RAISE EXCEPTION 'pgfresh: business hours would start and end at %', NEW.value\n                USING ERRCODE = 'PF304',\n                      DETAIL = pg_catalog.format('setting %s', NEW.key),\n                      HINT = 'business_hours_start and business_hours_end must differ.';\n        END IF;\n    ELSIF v_default ~ '^[0-9]+$' AND (NEW.key LIKE '%\\_days' OR NEW.key = 'incident_after_failures') THEN\n        -- Counts (read as integer): whole numbers only.\n        IF NEW.value !~ '^[0-9]{1,9}$' THEN\n            RAISE EXCEPTION 'pgfresh: setting % takes a whole number, not %', NEW.key, quote_literal(NEW.value)\n                USING ERRCODE = 'PF104',\n                      DETAIL = pg_catalog.format('default: %s', v_default),\n                      HINT = 'Digits only, such as 3.';\n        END IF;\n    ELSIF v_default ~ '^[0-9]+$' THEN\n        -- Thresholds (read as numeric: hours, percentages, factors): a number >= 0.\n        IF NEW.value !~ '^[0-9]{1,9}(\\.[0-9]{1,6})?$' THEN\n            RAISE EXCEPTION 'pgfresh: setting % takes a number of zero or more, not %', NEW.key, quote_literal(NEW.value)\n                USING ERRCODE = 'PF104',\n                      DETAIL = pg_catalog.format('default: %s', v_default),\n                      HINT = 'Digits with an optional decimal point, such as 2.5.';\n        END IF;\n    ELSE\n        BEGIN\n            v_interval := NEW.value::interval;\n        EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow OR interval_field_overflow THEN\n            v_interval := NULL;\n        END;\n        IF v_interval IS NULL OR v_interval < interval '0' THEN\n            RAISE EXCEPTION 'pgfresh: setting % takes an interval of zero or more, not %',\n                            NEW.key, quote_literal(NEW.value)\n                USING ERRCODE = 'PF104',\n                      DETAIL = pg_catalog.format('default: %s', v_default),\n                      HINT = 'An interval such as ''5 minutes'' or ''2 hours''.';\n        END IF;\n    END IF;\n    NEW.updated_at := pg_catalog.now();\n    NEW.updated_by := current_user::text;\n    RETURN NEW;\nEND\n$$;\n\nCOMMENT ON FUNCTION pgfresh.tg_settings__validate() IS\n'BEFORE INSERT OR UPDATE trigger of pgfresh.settings: unknown key PF002, invalid time zone PF003, invalid local time of day or empty business hours PF304, a value that does not parse like its default (whole number, interval >= 0) PF104.';\n\nREVOKE ALL ON FUNCTION pgfresh.tg_settings__validate() FROM public;\n"
 
 # functions/unschedule_job.sql, as this revision installs it.
 NEW_FUNCTIONS_UNSCHEDULE_JOB = '''\
@@ -2514,7 +2647,7 @@ NEW_VIEWS_MV_ALERT_CANDIDATES = '''\
 -- detected_at is when the condition began, derived from the data (not the refresh time),
 -- and payloads hold no now()-relative values: a refresh rewrites only the rows whose
 -- condition changed, so REFRESH ... CONCURRENTLY does not churn.
--- requires: setup/analytics.sql, functions/setting.sql
+-- requires: setup/analytics.sql, setup/dashboard_reader.sql, functions/setting.sql
 CREATE MATERIALIZED VIEW analytics.mv_alert_candidates AS
 WITH
 settings AS MATERIALIZED (
@@ -2818,6 +2951,10 @@ COMMENT ON COLUMN analytics.mv_alert_candidates.severity IS
 'warning, or critical: utilization below alert_low_utilization_critical_pct; more than insurance_overdue_critical_hours past due_at; waiting more than alert_sla_breach_critical_factor x SLA.';
 COMMENT ON COLUMN analytics.mv_alert_candidates.payload IS
 'Details of the condition, keyed by its own alert_type; timestamps as UTC ISO 8601 strings; no now()-relative values. Contract: contracts/mv_alert_candidates.payload.schema.json.';
+
+-- The dashboards read it through the read-only role; nobody else (anon, authenticated:
+-- nothing granted, and PUBLIC has no USAGE on schema analytics).
+GRANT SELECT ON analytics.mv_alert_candidates TO dashboard_reader;
 '''
 
 # views/mv_booking_trends.sql, as this revision installs it.
@@ -2826,7 +2963,8 @@ NEW_VIEWS_MV_BOOKING_TRENDS = '''\
 -- the first booking (or today) to today: bookings created that day by current status,
 -- cancellations and no-shows, and where those bookings stand with their insurance.
 -- Read by the admin booking-trend charts. Refreshed hourly.
--- Full refresh at sample scale 1 (100k bookings, 49k insurance documents): 0.7-0.9 s.
+-- Full refresh at sample scale 1 (100k bookings, 49k insurance documents): 0.3-0.9 s
+-- (2 cores, load 4-6).
 -- requires: setup/analytics.sql, setup/dashboard_reader.sql, functions/setting.sql
 CREATE MATERIALIZED VIEW analytics.mv_booking_trends AS
 WITH
@@ -2994,7 +3132,7 @@ NEW_VIEWS_MV_CUSTOMER_COHORTS = '''\
 -- cancelled joins the cohort of their first later booking that went ahead, and a
 -- customer with only cancelled bookings is in no cohort.
 -- Read by the growth dashboard. Refreshed nightly (02:00 local).
--- requires: setup/analytics.sql, functions/setting.sql
+-- requires: setup/analytics.sql, setup/dashboard_reader.sql, functions/setting.sql
 CREATE MATERIALIZED VIEW analytics.mv_customer_cohorts AS
 WITH
 settings AS MATERIALIZED (
@@ -3156,6 +3294,10 @@ COMMENT ON COLUMN analytics.mv_customer_cohorts.avg_ltv IS
 'Average lifetime value of the cohort''s customers: all their succeeded payments (deposits, balances) minus succeeded refunds, any booking, any month, to date; 2 decimals; NULL when the cohort is empty.';
 COMMENT ON COLUMN analytics.mv_customer_cohorts.segment_counts IS
 'The cohort by current customer segment (latest customer_segments.assigned_at): {"consumer", "contractor", "business", "enterprise", "unassigned"} -> count (contracts/mv_customer_cohorts.segment_counts.schema.json).';
+
+-- The dashboards read it through the read-only role; nobody else (anon, authenticated:
+-- nothing granted, and PUBLIC has no USAGE on schema analytics).
+GRANT SELECT ON analytics.mv_customer_cohorts TO dashboard_reader;
 '''
 
 # views/mv_dashboard_kpis.sql, as this revision installs it.
@@ -3166,10 +3308,9 @@ NEW_VIEWS_MV_DASHBOARD_KPIS = '''\
 -- each with day-over-day and week-over-week growth, and the alert flags they raise
 -- against thresholds read from pgfresh settings. Refreshed every 15 minutes in business
 -- hours, hourly otherwise.
--- Full refresh at sample scale 1 (100k bookings, 635k utilization rows): 2.9-4.2 s with
--- jit = off, 5.5-12 s with JIT on (compiling costs more than the query: the planner
--- guesses 1000 days per rental), so refresh it with SET LOCAL jit = off.
--- requires: setup/analytics.sql, functions/setting.sql, functions/kpi_growth.sql
+-- Full refresh at sample scale 1 (100k bookings, 682k utilization rows), 2 cores at load
+-- 4-6: 3.4-6.7 s (JIT on), 4.5-7.8 s (jit = off).
+-- requires: setup/analytics.sql, setup/dashboard_reader.sql, functions/setting.sql, functions/kpi_growth.sql
 CREATE MATERIALIZED VIEW analytics.mv_dashboard_kpis AS
 WITH
 settings AS (
@@ -3314,16 +3455,68 @@ utilization_by_day AS (
     GROUP BY usage_date
 ),
 
--- A customer is active on a day when one of their bookings that went ahead
--- (confirmed, active, completed) is on rent during part of it.
-active_customers_by_day AS (
+-- A customer is active on a day when one of their bookings that went ahead (confirmed,
+-- active, completed) is on rent during part of it. A customer's overlapping rentals are
+-- first merged into stretches of days (a stretch starts with a rental that begins after
+-- all their earlier ones ended), so each customer counts once a day: +1 on the first day
+-- of a stretch, -1 the day after its last, running sum over the calendar. (Expanding each
+-- rental into its days gives the same rows, but the planner then guesses 1000 days per
+-- rental and JIT, on by default, took the refresh at scale 1 from 3-7 s to 13-18 s.)
+rentals AS (
     SELECT
-        b.first_rental_date + g.i AS snapshot_date,
-        count(DISTINCT b.user_id) AS active_customers
-    FROM bookings AS b
-    CROSS JOIN LATERAL generate_series(0, b.last_rental_date - b.first_rental_date) AS g (i)
-    WHERE b.status IN ('confirmed', 'active', 'completed')
-    GROUP BY b.first_rental_date + g.i
+        user_id,
+        first_rental_date,
+        last_rental_date,
+        max(last_rental_date) OVER (
+            PARTITION BY user_id ORDER BY first_rental_date, last_rental_date
+            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+        ) AS earlier_rentals_end
+    FROM bookings
+    WHERE status IN ('confirmed', 'active', 'completed')
+),
+
+rental_stretches AS (
+    SELECT
+        user_id,
+        first_rental_date,
+        last_rental_date,
+        count(*) FILTER (WHERE first_rental_date > coalesce(earlier_rentals_end, '-infinity')) OVER (
+            PARTITION BY user_id ORDER BY first_rental_date, last_rental_date
+            ROWS UNBOUNDED PRECEDING
+        ) AS stretch
+    FROM rentals
+),
+
+customer_stretches AS (
+    SELECT
+        min(first_rental_date) AS first_day,
+        max(last_rental_date) AS last_day
+    FROM rental_stretches
+    GROUP BY user_id, stretch
+),
+
+-- Days before the calendar are folded into its first day, so that a stretch which began
+-- earlier (a booking entered after its rental started) still counts.
+active_customer_changes AS (
+    SELECT
+        greatest(cs.first_day, cb.first_day) AS snapshot_date,
+        1 AS n
+    FROM customer_stretches AS cs
+    CROSS JOIN calendar_bounds AS cb
+    UNION ALL
+    SELECT
+        greatest(cs.last_day + 1, cb.first_day) AS snapshot_date,
+        -1 AS n
+    FROM customer_stretches AS cs
+    CROSS JOIN calendar_bounds AS cb
+),
+
+active_customer_changes_by_day AS (
+    SELECT
+        snapshot_date,
+        sum(n) AS n
+    FROM active_customer_changes
+    GROUP BY snapshot_date
 ),
 
 -- Balances at the end of a day: +amount on the day an installment starts to count,
@@ -3395,7 +3588,7 @@ daily AS (
         coalesce(bk.bookings, 0)::numeric AS bookings,
         coalesce(rv.revenue, 0)::numeric(14, 2) AS revenue,
         ut.utilization,
-        coalesce(ac.active_customers, 0)::numeric AS active_customers,
+        (sum(coalesce(ac.n, 0)) OVER w)::numeric AS active_customers,
         (sum(coalesce(bc.outstanding, 0)) OVER w)::numeric(14, 2) AS outstanding_balances,
         (sum(coalesce(bc.overdue, 0)) OVER w)::numeric(14, 2) AS overdue_balances,
         (sum(coalesce(io.n, 0)) OVER w)::numeric AS insurance_overdue
@@ -3403,7 +3596,7 @@ daily AS (
     LEFT JOIN bookings_by_day AS bk ON c.snapshot_date = bk.snapshot_date
     LEFT JOIN revenue_by_day AS rv ON c.snapshot_date = rv.snapshot_date
     LEFT JOIN utilization_by_day AS ut ON c.snapshot_date = ut.snapshot_date
-    LEFT JOIN active_customers_by_day AS ac ON c.snapshot_date = ac.snapshot_date
+    LEFT JOIN active_customer_changes_by_day AS ac ON c.snapshot_date = ac.snapshot_date
     LEFT JOIN balance_changes_by_day AS bc ON c.snapshot_date = bc.snapshot_date
     LEFT JOIN insurance_overdue_changes_by_day AS io ON c.snapshot_date = io.snapshot_date
     WINDOW w AS (ORDER BY c.snapshot_date)
@@ -3490,6 +3683,10 @@ COMMENT ON COLUMN analytics.mv_dashboard_kpis.metrics IS
 'contracts/mv_dashboard_kpis.metrics.schema.json. Keys bookings (bookings created that local day, any status), revenue (succeeded deposit + balance payments minus succeeded refunds, by the local day of paid_at; may be negative), utilization (100 * hours_used / hours_available over equipment_utilization rows of that day, 2 decimals; null without rows), active_customers (distinct customers with a confirmed, active or completed booking whose [start_at, end_at) overlaps the local day), outstanding_balances (amount_due of installments not cancelled, created by the end of the day and not paid by then), overdue_balances (the part of it whose due day is before that day), insurance_overdue (insurance documents submitted by the end of the day, not reviewed by then (reviewed_at; one with status expired and no reviewed_at counts as reviewed when submitted), whose due day is before that day). Each is {"value", "dod_change", "dod_pct", "wow_change", "wow_pct"}: change = value - value of the day before (a week before), pct = round(100 * change / |previous|, 2); null when a value is null or the previous day is outside the view, pct also when the previous value is 0.';
 COMMENT ON COLUMN analytics.mv_dashboard_kpis.alerts IS
 'contracts/mv_dashboard_kpis.alerts.schema.json: booleans, all keys always present. bookings_drop: bookings wow_pct <= -kpi_bookings_drop_pct. revenue_drop: revenue wow_pct <= -kpi_revenue_drop_pct (previous revenue not 0). low_utilization: utilization < kpi_low_utilization_pct. overdue_balance_high: overdue_balances > kpi_overdue_share_pct percent of outstanding_balances. insurance_overdue: insurance_overdue >= kpi_insurance_overdue_count. Growth and shares are compared unrounded, utilization as its 2-decimal value; a flag is false when a value it needs is missing.';
+
+-- The dashboards read it through the read-only role; nobody else (anon, authenticated:
+-- nothing granted, and PUBLIC has no USAGE on schema analytics).
+GRANT SELECT ON analytics.mv_dashboard_kpis TO dashboard_reader;
 '''
 
 # views/mv_equipment_utilization.sql, as this revision installs it.
@@ -3503,7 +3700,7 @@ NEW_VIEWS_MV_EQUIPMENT_UTILIZATION = '''\
 -- to today, and for each machine not before its acquired_at. A daily row per machine for
 -- all history grows without bound (1,000 machines x 3 years = 1.1M rows); 400 days keep a
 -- year plus a month for year-over-year comparisons.
--- requires: setup/analytics.sql, functions/setting.sql
+-- requires: setup/analytics.sql, setup/dashboard_reader.sql, functions/setting.sql
 CREATE MATERIALIZED VIEW analytics.mv_equipment_utilization AS
 WITH
 settings AS MATERIALIZED (
@@ -3737,6 +3934,10 @@ COMMENT ON COLUMN analytics.mv_equipment_utilization.maintenance_due_at IS
 'The next service date in force at the end of that day: next_due_at of the last job completed before then; NULL when none.';
 COMMENT ON COLUMN analytics.mv_equipment_utilization.maintenance_due IS
 'maintenance_due_at is before the end of that local day: the service is due or overdue.';
+
+-- The dashboards read it through the read-only role; nobody else (anon, authenticated:
+-- nothing granted, and PUBLIC has no USAGE on schema analytics).
+GRANT SELECT ON analytics.mv_equipment_utilization TO dashboard_reader;
 '''
 
 # views/mv_financial_summary.sql, as this revision installs it.
@@ -3745,8 +3946,9 @@ NEW_VIEWS_MV_FINANCIAL_SUMMARY = '''\
 -- finance KPIs: Stripe vs manual collections, refunds, fees, ledger net, payouts arrived
 -- and still pending, and the accounts-receivable balance (outstanding installments) at
 -- the end of the day. Read by the finance dashboard. Refreshed hourly and after payouts.
--- Full refresh at sample scale 1 (211k payments, 371k ledger rows, 200k installments): 1.4-2.3 s.
--- requires: setup/analytics.sql, functions/setting.sql
+-- Full refresh at sample scale 1 (211k payments, 371k ledger rows, 200k installments):
+-- 1.6-4.2 s (2 cores, load 4-6).
+-- requires: setup/analytics.sql, setup/dashboard_reader.sql, functions/setting.sql
 CREATE MATERIALIZED VIEW analytics.mv_financial_summary AS
 WITH
 settings AS (
@@ -4050,6 +4252,10 @@ COMMENT ON COLUMN analytics.mv_financial_summary.ar_balance IS
 'Accounts receivable at the end of the local day: amount_due of installments (payment_schedules, not cancelled) created on or before it and not paid by then (paid_at NULL or on a later day).';
 COMMENT ON COLUMN analytics.mv_financial_summary.ar_overdue IS
 'Part of ar_balance whose due day (local day of due_at) is before that day.';
+
+-- The dashboards read it through the read-only role; nobody else (anon, authenticated:
+-- nothing granted, and PUBLIC has no USAGE on schema analytics).
+GRANT SELECT ON analytics.mv_financial_summary TO dashboard_reader;
 '''
 
 # views/mv_revenue_trends.sql, as this revision installs it.
@@ -4058,8 +4264,9 @@ NEW_VIEWS_MV_REVENUE_TRENDS = '''\
 -- money customers paid and were refunded: gross, deposits vs balance payments, refunds,
 -- net, and what the payment schedule said was due that day.
 -- Read by the admin revenue charts. Refreshed hourly.
--- Full refresh at sample scale 1 (211k payments, 200k installments): 1.1-1.6 s.
--- requires: setup/analytics.sql, functions/setting.sql
+-- Full refresh at sample scale 1 (211k payments, 200k installments): 0.5-1.2 s (2 cores,
+-- load 4-6).
+-- requires: setup/analytics.sql, setup/dashboard_reader.sql, functions/setting.sql
 CREATE MATERIALIZED VIEW analytics.mv_revenue_trends AS
 WITH
 settings AS (
@@ -4194,6 +4401,10 @@ COMMENT ON COLUMN analytics.mv_revenue_trends.refunds_count IS
 'Number of succeeded refunds paid that local day.';
 COMMENT ON COLUMN analytics.mv_revenue_trends.scheduled_due IS
 'Sum of amount_due of installments (payment_schedules, not cancelled, paid or not) whose due_at falls on that local day: what customers were due to pay.';
+
+-- The dashboards read it through the read-only role; nobody else (anon, authenticated:
+-- nothing granted, and PUBLIC has no USAGE on schema analytics).
+GRANT SELECT ON analytics.mv_revenue_trends TO dashboard_reader;
 '''
 
 # views/mv_support_sla.sql, as this revision installs it.
@@ -4204,7 +4415,7 @@ NEW_VIEWS_MV_SUPPORT_SLA = '''\
 -- occurred that day, ticket notifications sent.
 -- Read by the support dashboard. Refreshed every 5 minutes. "Now" is the refresh's
 -- transaction timestamp (now()): today's row counts what is known at the refresh.
--- requires: setup/analytics.sql, functions/setting.sql
+-- requires: setup/analytics.sql, setup/dashboard_reader.sql, functions/setting.sql
 CREATE MATERIALIZED VIEW analytics.mv_support_sla AS
 WITH
 settings AS MATERIALIZED (
@@ -4401,6 +4612,10 @@ COMMENT ON COLUMN analytics.mv_support_sla.sla_breaches IS
 'Tickets whose first-response deadline (created_at + sla_first_response_hours_<priority>) fell on that day, before the refresh, with no first response by then (a response exactly at the deadline is on time).';
 COMMENT ON COLUMN analytics.mv_support_sla.notifications_sent IS
 'Notifications linked to a ticket (ticket_id set) with status sent, by the local day of sent_at.';
+
+-- The dashboards read it through the read-only role; nobody else (anon, authenticated:
+-- nothing granted, and PUBLIC has no USAGE on schema analytics).
+GRANT SELECT ON analytics.mv_support_sla TO dashboard_reader;
 '''
 
 # Source file -> text after this revision; `pgfresh check` replays these.
@@ -4410,12 +4625,14 @@ NEW = {
     'cron/cron_dashboard_hourly.sql': NEW_CRON_CRON_DASHBOARD_HOURLY,
     'cron/cron_dashboard_nightly.sql': NEW_CRON_CRON_DASHBOARD_NIGHTLY,
     'cron/cron_dashboard_queue.sql': NEW_CRON_CRON_DASHBOARD_QUEUE,
+    'cron/cron_dashboard_retention.sql': NEW_CRON_CRON_DASHBOARD_RETENTION,
     'functions/_begin_queued_run.sql': NEW_FUNCTIONS_BEGIN_QUEUED_RUN,
     'functions/_begin_run.sql': NEW_FUNCTIONS_BEGIN_RUN,
     'functions/_cron_schedule.sql': NEW_FUNCTIONS_CRON_SCHEDULE,
     'functions/_execute_run.sql': NEW_FUNCTIONS_EXECUTE_RUN,
     'functions/_finish_run.sql': NEW_FUNCTIONS_FINISH_RUN,
     'functions/_is_slot_length.sql': NEW_FUNCTIONS_IS_SLOT_LENGTH,
+    'functions/_log_run.sql': NEW_FUNCTIONS_LOG_RUN,
     'functions/_notify_incident.sql': NEW_FUNCTIONS_NOTIFY_INCIDENT,
     'functions/_resolve_view.sql': NEW_FUNCTIONS_RESOLVE_VIEW,
     'functions/_utc_offset_change.sql': NEW_FUNCTIONS_UTC_OFFSET_CHANGE,
@@ -4429,6 +4646,9 @@ NEW = {
     'functions/pause_schedule.sql': NEW_FUNCTIONS_PAUSE_SCHEDULE,
     'functions/process_queue.sql': NEW_FUNCTIONS_PROCESS_QUEUE,
     'functions/purge_history.sql': NEW_FUNCTIONS_PURGE_HISTORY,
+    'functions/refresh_materialized_views.sql': NEW_FUNCTIONS_REFRESH_MATERIALIZED_VIEWS,
+    'functions/refresh_materialized_views_each.sql': NEW_FUNCTIONS_REFRESH_MATERIALIZED_VIEWS_EACH,
+    'functions/refresh_targets.sql': NEW_FUNCTIONS_REFRESH_TARGETS,
     'functions/refresh_view.sql': NEW_FUNCTIONS_REFRESH_VIEW,
     'functions/refresh_view_now.sql': NEW_FUNCTIONS_REFRESH_VIEW_NOW,
     'functions/request_refresh.sql': NEW_FUNCTIONS_REQUEST_REFRESH,
@@ -4474,26 +4694,32 @@ REMOVED = ()
 
 def upgrade() -> None:
     execute_sql(PREFLIGHT, 'preflight')
-    execute_sql(NEW_FUNCTIONS_UTC_OFFSET_CHANGE, 'functions/_utc_offset_change.sql')
-    execute_sql(NEW_FUNCTIONS_SCHEDULE_SLOT, 'functions/schedule_slot.sql')
-    execute_sql(NEW_FUNCTIONS_SETTING_DEFAULTS, 'functions/setting_defaults.sql')
-    execute_sql(NEW_TABLES_SETTINGS, 'tables/settings.sql')
-    execute_sql(NEW_FUNCTIONS_SETTING, 'functions/setting.sql')
-    execute_sql(NEW_SETUP_DASHBOARD_READER, 'setup/dashboard_reader.sql')
-    execute_sql(NEW_TABLES_JOB_RUNS, 'tables/job_runs.sql')
-    execute_sql(NEW_TABLES_REFRESH_POLICIES, 'tables/refresh_policies.sql')
-    execute_sql(NEW_FUNCTIONS_DUE_VIEWS, 'functions/due_views.sql')
     execute_sql(NEW_FUNCTIONS_MANAGED_VIEW_DEPENDENCIES, 'functions/managed_view_dependencies.sql')
     execute_sql(NEW_FUNCTIONS_MANAGED_VIEWS, 'functions/managed_views.sql')
     execute_sql(NEW_FUNCTIONS_RESOLVE_VIEW, 'functions/_resolve_view.sql')
+    execute_sql(NEW_SETUP_DASHBOARD_READER, 'setup/dashboard_reader.sql')
+    execute_sql(NEW_TABLES_JOB_RUNS, 'tables/job_runs.sql')
     execute_sql(NEW_FUNCTIONS_BEGIN_RUN, 'functions/_begin_run.sql')
-    execute_sql(NEW_TABLES_ALERT_INCIDENTS, 'tables/alert_incidents.sql')
+    execute_sql(NEW_FUNCTIONS_SETTING_DEFAULTS, 'functions/setting_defaults.sql')
+    execute_sql(NEW_TABLES_SETTINGS, 'tables/settings.sql')
+    execute_sql(NEW_FUNCTIONS_SETTING, 'functions/setting.sql')
+    execute_sql(NEW_FUNCTIONS_FAILURE_STREAK, 'functions/failure_streak.sql')
     execute_sql(NEW_TABLES_REFRESH_QUEUE, 'tables/refresh_queue.sql')
+    execute_sql(NEW_FUNCTIONS_BEGIN_QUEUED_RUN, 'functions/_begin_queued_run.sql')
+    execute_sql(NEW_FUNCTIONS_LOG_RUN, 'functions/_log_run.sql')
+    execute_sql(NEW_TABLES_ALERT_INCIDENTS, 'tables/alert_incidents.sql')
     execute_sql(NEW_FUNCTIONS_FINISH_RUN, 'functions/_finish_run.sql')
     execute_sql(NEW_FUNCTIONS_VIEW_LOCK_KEY, 'functions/_view_lock_key.sql')
     execute_sql(NEW_FUNCTIONS_EXECUTE_RUN, 'functions/_execute_run.sql')
+    execute_sql(NEW_FUNCTIONS_MARK_ABANDONED_RUNS, 'functions/mark_abandoned_runs.sql')
+    execute_sql(NEW_FUNCTIONS_PROCESS_QUEUE, 'functions/process_queue.sql')
+    execute_sql(NEW_FUNCTIONS_UTC_OFFSET_CHANGE, 'functions/_utc_offset_change.sql')
+    execute_sql(NEW_FUNCTIONS_SCHEDULE_SLOT, 'functions/schedule_slot.sql')
+    execute_sql(NEW_TABLES_REFRESH_POLICIES, 'tables/refresh_policies.sql')
+    execute_sql(NEW_FUNCTIONS_DUE_VIEWS, 'functions/due_views.sql')
+    execute_sql(NEW_FUNCTIONS_REFRESH_TARGETS, 'functions/refresh_targets.sql')
     execute_sql(NEW_FUNCTIONS_REFRESH_VIEW, 'functions/refresh_view.sql')
-    execute_sql(NEW_FUNCTIONS_RUN_DUE, 'functions/run_due.sql')
+    execute_sql(NEW_FUNCTIONS_REFRESH_MATERIALIZED_VIEWS_EACH, 'functions/refresh_materialized_views_each.sql')
     execute_sql(NEW_FUNCTIONS_CRON_SCHEDULE, 'functions/_cron_schedule.sql')
     execute_sql(NEW_FUNCTIONS_SCHEDULE_JOB, 'functions/schedule_job.sql')
     execute_sql(NEW_FUNCTIONS_UNSCHEDULE_JOB, 'functions/unschedule_job.sql')
@@ -4502,18 +4728,17 @@ def upgrade() -> None:
     execute_sql(NEW_CRON_CRON_DASHBOARD_HOURLY, 'cron/cron_dashboard_hourly.sql')
     execute_sql(NEW_CRON_CRON_DASHBOARD_NIGHTLY, 'cron/cron_dashboard_nightly.sql')
     execute_sql(NEW_CRON_CRON_DASHBOARD_QUEUE, 'cron/cron_dashboard_queue.sql')
-    execute_sql(NEW_FUNCTIONS_FAILURE_STREAK, 'functions/failure_streak.sql')
-    execute_sql(NEW_FUNCTIONS_BEGIN_QUEUED_RUN, 'functions/_begin_queued_run.sql')
+    execute_sql(NEW_FUNCTIONS_PURGE_HISTORY, 'functions/purge_history.sql')
+    execute_sql(NEW_CRON_CRON_DASHBOARD_RETENTION, 'cron/cron_dashboard_retention.sql')
     execute_sql(NEW_FUNCTIONS_IS_SLOT_LENGTH, 'functions/_is_slot_length.sql')
     execute_sql(NEW_FUNCTIONS_NOTIFY_INCIDENT, 'functions/_notify_incident.sql')
     execute_sql(NEW_FUNCTIONS_KPI_GROWTH, 'functions/kpi_growth.sql')
-    execute_sql(NEW_FUNCTIONS_MARK_ABANDONED_RUNS, 'functions/mark_abandoned_runs.sql')
     execute_sql(NEW_FUNCTIONS_PAUSE_SCHEDULE, 'functions/pause_schedule.sql')
-    execute_sql(NEW_FUNCTIONS_PROCESS_QUEUE, 'functions/process_queue.sql')
-    execute_sql(NEW_FUNCTIONS_PURGE_HISTORY, 'functions/purge_history.sql')
     execute_sql(NEW_FUNCTIONS_REFRESH_VIEW_NOW, 'functions/refresh_view_now.sql')
+    execute_sql(NEW_FUNCTIONS_REFRESH_MATERIALIZED_VIEWS, 'functions/refresh_materialized_views.sql')
     execute_sql(NEW_FUNCTIONS_REQUEST_REFRESH, 'functions/request_refresh.sql')
     execute_sql(NEW_FUNCTIONS_RESUME_SCHEDULE, 'functions/resume_schedule.sql')
+    execute_sql(NEW_FUNCTIONS_RUN_DUE, 'functions/run_due.sql')
     execute_sql(NEW_TABLES_VIEW_SOURCES, 'tables/view_sources.sql')
     execute_sql(NEW_FUNCTIONS_TG_ENQUEUE_REFRESH, 'functions/tg__enqueue_refresh.sql')
     execute_sql(NEW_FUNCTIONS_TG_REFRESH_POLICIES_VALIDATE, 'functions/tg_refresh_policies__validate.sql')
@@ -4587,18 +4812,17 @@ def downgrade() -> None:
     execute_sql('DROP FUNCTION pgfresh.tg_refresh_policies__validate()')  # functions/tg_refresh_policies__validate.sql
     execute_sql('DROP FUNCTION pgfresh.tg__enqueue_refresh()')  # functions/tg__enqueue_refresh.sql
     execute_sql('DROP TABLE pgfresh.view_sources')  # tables/view_sources.sql
+    execute_sql('DROP PROCEDURE pgfresh.run_due(timestamptz, text)')  # functions/run_due.sql
     execute_sql('DROP FUNCTION pgfresh.resume_schedule(text)')  # functions/resume_schedule.sql
     execute_sql('DROP FUNCTION pgfresh.request_refresh(text, text)')  # functions/request_refresh.sql
+    execute_sql('DROP FUNCTION pgfresh.refresh_materialized_views(text, timestamptz)')  # functions/refresh_materialized_views.sql
     execute_sql('DROP FUNCTION pgfresh.refresh_view_now(text, text)')  # functions/refresh_view_now.sql
-    execute_sql('DROP FUNCTION pgfresh.purge_history(interval)')  # functions/purge_history.sql
-    execute_sql('DROP PROCEDURE pgfresh.process_queue()')  # functions/process_queue.sql
     execute_sql('DROP FUNCTION pgfresh.pause_schedule(text)')  # functions/pause_schedule.sql
-    execute_sql('DROP FUNCTION pgfresh.mark_abandoned_runs()')  # functions/mark_abandoned_runs.sql
     execute_sql('DROP FUNCTION pgfresh.kpi_growth(numeric, numeric, numeric)')  # functions/kpi_growth.sql
     execute_sql('DROP FUNCTION pgfresh._notify_incident(text, pgfresh.alert_incidents)')  # functions/_notify_incident.sql
     execute_sql('DROP FUNCTION pgfresh._is_slot_length(interval)')  # functions/_is_slot_length.sql
-    execute_sql('DROP FUNCTION pgfresh._begin_queued_run(text)')  # functions/_begin_queued_run.sql
-    execute_sql('DROP FUNCTION pgfresh.failure_streak(text)')  # functions/failure_streak.sql
+    execute_sql("SELECT pgfresh.unschedule_job('cron_dashboard_retention')")  # cron/cron_dashboard_retention.sql
+    execute_sql('DROP FUNCTION pgfresh.purge_history(interval)')  # functions/purge_history.sql
     execute_sql("SELECT pgfresh.unschedule_job('cron_dashboard_queue')")  # cron/cron_dashboard_queue.sql
     execute_sql("SELECT pgfresh.unschedule_job('cron_dashboard_nightly')")  # cron/cron_dashboard_nightly.sql
     execute_sql("SELECT pgfresh.unschedule_job('cron_dashboard_hourly')")  # cron/cron_dashboard_hourly.sql
@@ -4607,22 +4831,28 @@ def downgrade() -> None:
     execute_sql('DROP FUNCTION pgfresh.unschedule_job(text)')  # functions/unschedule_job.sql
     execute_sql('DROP FUNCTION pgfresh.schedule_job(text, text, text)')  # functions/schedule_job.sql
     execute_sql('DROP FUNCTION pgfresh._cron_schedule(text, text)')  # functions/_cron_schedule.sql
-    execute_sql('DROP PROCEDURE pgfresh.run_due(timestamptz, text)')  # functions/run_due.sql
+    execute_sql('DROP PROCEDURE pgfresh.refresh_materialized_views_each(text, jsonb)')  # functions/refresh_materialized_views_each.sql
     execute_sql('DROP PROCEDURE pgfresh.refresh_view(text, text)')  # functions/refresh_view.sql
+    execute_sql('DROP FUNCTION pgfresh.refresh_targets(text, timestamptz)')  # functions/refresh_targets.sql
+    execute_sql('DROP FUNCTION pgfresh.due_views(timestamptz, text)')  # functions/due_views.sql
+    execute_sql('DROP TABLE pgfresh.refresh_policies')  # tables/refresh_policies.sql
+    execute_sql('DROP FUNCTION pgfresh.schedule_slot(timestamptz, text, text, interval, interval, time, time, time)')  # functions/schedule_slot.sql
+    execute_sql('DROP FUNCTION pgfresh._utc_offset_change(timestamptz, text, interval)')  # functions/_utc_offset_change.sql
+    execute_sql('DROP PROCEDURE pgfresh.process_queue()')  # functions/process_queue.sql
+    execute_sql('DROP FUNCTION pgfresh.mark_abandoned_runs()')  # functions/mark_abandoned_runs.sql
     execute_sql('DROP FUNCTION pgfresh._execute_run(bigint)')  # functions/_execute_run.sql
     execute_sql('DROP FUNCTION pgfresh._view_lock_key(text)')  # functions/_view_lock_key.sql
     execute_sql('DROP FUNCTION pgfresh._finish_run(bigint, text, text, text, integer)')  # functions/_finish_run.sql
-    execute_sql('DROP TABLE pgfresh.refresh_queue')  # tables/refresh_queue.sql
     execute_sql('DROP TABLE pgfresh.alert_incidents')  # tables/alert_incidents.sql
-    execute_sql('DROP FUNCTION pgfresh._begin_run(text, text)')  # functions/_begin_run.sql
-    execute_sql('DROP FUNCTION pgfresh._resolve_view(text)')  # functions/_resolve_view.sql
-    execute_sql('DROP FUNCTION pgfresh.managed_views()')  # functions/managed_views.sql
-    execute_sql('DROP FUNCTION pgfresh.managed_view_dependencies()')  # functions/managed_view_dependencies.sql
-    execute_sql('DROP FUNCTION pgfresh.due_views(timestamptz, text)')  # functions/due_views.sql
-    execute_sql('DROP TABLE pgfresh.refresh_policies')  # tables/refresh_policies.sql
-    execute_sql('DROP TABLE pgfresh.job_runs')  # tables/job_runs.sql
+    execute_sql('DROP FUNCTION pgfresh._log_run(pgfresh.job_runs)')  # functions/_log_run.sql
+    execute_sql('DROP FUNCTION pgfresh._begin_queued_run(text)')  # functions/_begin_queued_run.sql
+    execute_sql('DROP TABLE pgfresh.refresh_queue')  # tables/refresh_queue.sql
+    execute_sql('DROP FUNCTION pgfresh.failure_streak(text)')  # functions/failure_streak.sql
     execute_sql('DROP FUNCTION pgfresh.setting(text)')  # functions/setting.sql
     execute_sql('DROP TABLE pgfresh.settings')  # tables/settings.sql
     execute_sql('DROP FUNCTION pgfresh.setting_defaults()')  # functions/setting_defaults.sql
-    execute_sql('DROP FUNCTION pgfresh.schedule_slot(timestamptz, text, text, interval, interval, time, time, time)')  # functions/schedule_slot.sql
-    execute_sql('DROP FUNCTION pgfresh._utc_offset_change(timestamptz, text, interval)')  # functions/_utc_offset_change.sql
+    execute_sql('DROP FUNCTION pgfresh._begin_run(text, text)')  # functions/_begin_run.sql
+    execute_sql('DROP TABLE pgfresh.job_runs')  # tables/job_runs.sql
+    execute_sql('DROP FUNCTION pgfresh._resolve_view(text)')  # functions/_resolve_view.sql
+    execute_sql('DROP FUNCTION pgfresh.managed_views()')  # functions/managed_views.sql
+    execute_sql('DROP FUNCTION pgfresh.managed_view_dependencies()')  # functions/managed_view_dependencies.sql

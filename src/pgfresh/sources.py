@@ -319,7 +319,9 @@ def parse_all(texts: dict[str, str]) -> dict[str, Source]:
     owners: dict[str, str] = {}
     for path, src in parsed.items():
         for key in src.defines:
-            if key in owners:
+            # Overloads (a function and a procedure of one name) are distinct objects;
+            # PostgreSQL itself refuses two with the same signature.
+            if key in owners and not key.startswith("func:"):
                 raise SourceError(f"{key} is defined twice: {owners[key]} and {path}")
             owners[key] = path
     for path, src in parsed.items():
@@ -331,11 +333,14 @@ def parse_all(texts: dict[str, str]) -> dict[str, Source]:
 
 def edges(sources: dict[str, Source], hard_only: bool = False) -> dict[str, set[str]]:
     """path -> the paths it depends on."""
-    owner = {key: path for path, s in sources.items() for key in s.defines}
+    owners: dict[str, set[str]] = {}
+    for path, s in sources.items():
+        for key in s.defines:
+            owners.setdefault(key, set()).add(path)
     out: dict[str, set[str]] = {}
     for path, s in sources.items():
         names = s.hard if hard_only else s.hard | s.soft
-        deps = {owner[n] for n in names if n in owner}
+        deps = {p for n in names for p in owners.get(n, ())}
         if not hard_only:
             deps |= set(s.requires)
         deps.discard(path)
