@@ -92,7 +92,7 @@ def test_every_reference_table_gets_rows_and_every_column_is_written(loaded):
     assert set(counts) == set(sample.TABLES)
     assert all(n > 0 for n in counts.values()), counts
     with connect(url) as conn:
-        for table, columns in sample.TABLES.items():
+        for table, columns in sample.COLUMNS.items():
             actual = [r[0] for r in conn.execute(
                 "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "
                 "AND NOT attisdropped ORDER BY attnum", [f"public.{table}"])]

@@ -44,6 +44,38 @@ def load_sample_if_empty(
     return counts
 
 
+KPIS_SQL = """
+SELECT snapshot_date,
+       metrics #>> '{bookings,value}' AS bookings,
+       metrics #>> '{bookings,wow_pct}' AS bookings_wow_pct,
+       metrics #>> '{revenue,value}' AS revenue,
+       metrics #>> '{revenue,dod_pct}' AS revenue_dod_pct,
+       metrics #>> '{utilization,value}' AS utilization_pct,
+       metrics #>> '{active_customers,value}' AS active_customers,
+       metrics #>> '{outstanding_balances,value}' AS outstanding,
+       (SELECT string_agg(a.key, ',' ORDER BY a.key) FROM jsonb_each(alerts) AS a
+         WHERE a.value = 'true') AS alerts
+FROM analytics.mv_dashboard_kpis
+ORDER BY snapshot_date DESC
+LIMIT 7
+"""
+
+FRESHNESS_SQL = """
+SELECT m.view_name,
+       r.finished_at AS last_refreshed,
+       date_trunc('second', now() - r.finished_at) AS age,
+       r.source,
+       r.duration
+FROM pgfresh.managed_views() AS m
+LEFT JOIN LATERAL (
+    SELECT j.finished_at, j.source, j.duration FROM pgfresh.job_runs AS j
+    WHERE j.view_name = m.view_name AND j.status = 'success'
+    ORDER BY j.finished_at DESC LIMIT 1
+) AS r ON true
+ORDER BY m.refresh_order
+"""
+
+
 def run_demo(url: str) -> int:
     with psycopg.connect(url, autocommit=True) as conn:
         if conn.execute("SELECT to_regclass('public.bookings')").fetchone()[0] is None:
@@ -65,10 +97,8 @@ def run_demo(url: str) -> int:
         _table(conn.execute(
             "SELECT id, view_name, source, status, duration, error_message FROM pgfresh.job_runs "
             "ORDER BY id DESC LIMIT %s", [len(views)]), "pgfresh.job_runs (this refresh)")
-        cur = conn.execute(
-            "SELECT * FROM analytics.mv_booking_trends ORDER BY bucket_date DESC LIMIT 10"
-        )
-        _table(cur, "analytics.mv_booking_trends (latest 10 days)")
+        _table(conn.execute(KPIS_SQL), "analytics.mv_dashboard_kpis (latest 7 local days)")
+        _table(conn.execute(FRESHNESS_SQL), "freshness: last successful refresh of each view")
         show_schedules(conn)
     return 0
 

@@ -111,6 +111,38 @@ TABLES: dict[str, tuple[str, ...]] = {
     "analytics_data": ("id", "metric", "dimensions", "value", "recorded_at", "created_at"),
 }
 
+# Columns that follow from the others, added to each row when it is copied: the
+# platform's one currency, and updated_at = the row's latest event (never now(), so the
+# data stays deterministic).
+DERIVED: dict[str, dict[str, tuple[str, ...]]] = {
+    "equipment": {"currency": ()},
+    "equipment_maintenance": {"currency": (), "updated_at": ("created_at", "started_at", "completed_at")},
+    "payments": {"updated_at": ("created_at", "paid_at")},
+    "payment_schedules": {"currency": (), "updated_at": ("created_at", "paid_at")},
+    "manual_payments": {"currency": ()},
+    "insurance_documents": {"updated_at": ("created_at", "submitted_at", "reviewed_at")},
+}
+# Every column written, per table: the generated ones, then the derived ones.
+COLUMNS = {t: cols + tuple(DERIVED.get(t, {})) for t, cols in TABLES.items()}
+
+
+def _with_derived(table: str, rows):
+    """``rows`` with the DERIVED columns of ``table`` appended (timestamps are UTC text of
+    one format, so the latest is the greatest string)."""
+    derived = DERIVED.get(table)
+    if not derived:
+        return rows
+    index = {c: i for i, c in enumerate(TABLES[table])}
+    plan = [[index[c] for c in sources] for sources in derived.values()]
+
+    def extend(row):
+        extra = tuple(max(v for i in idx if (v := row[i]) is not None) if idx else "USD"
+                      for idx in plan)
+        return row + extra
+
+    return (extend(row) for row in rows)
+
+
 SEGMENTS = ("consumer", "contractor", "business", "enterprise")
 SEGMENT_SHARE = (0.62, 0.26, 0.095, 0.025)
 SEGMENT_PROPENSITY = {"consumer": 1.0, "contractor": 4.0, "business": 6.0, "enterprise": 14.0}
@@ -1327,8 +1359,9 @@ class _Copier(threading.Thread):
         else:
             rows = world.rows[table]
             total = len(rows)
+        rows = _with_derived(table, rows)
         stmt = sql.SQL("COPY {} ({}) FROM STDIN").format(
-            sql.Identifier("public", table), sql.SQL(", ").join(map(sql.Identifier, TABLES[table])))
+            sql.Identifier("public", table), sql.SQL(", ").join(map(sql.Identifier, COLUMNS[table])))
         n = 0
         started = _time.monotonic()
         with cur.copy(stmt) as copy:
