@@ -62,7 +62,7 @@ import threading
 import time as _time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import psycopg
@@ -201,7 +201,6 @@ def today(tz: str = DEFAULT_TIMEZONE) -> date:
 
 # -- small helpers ---------------------------------------------------------------------------
 
-_UTC = timezone.utc
 
 
 _DAY_TEXT: dict[int, str] = {}
@@ -356,7 +355,9 @@ class _Booking:
 
 @dataclass
 class Dataset:
-    """Generated rows per table (tuples in the order of TABLES[table]) and the reference instant."""
+    """Generated rows per table and the reference instant. A row is a tuple in the order
+    of TABLES[table] of COPY text values (str) or None: ids as uuid text, timestamps as
+    UTC text ('2025-11-12 17:00:00+00'), amounts as '123.45', dates as '2025-11-12'."""
 
     rows: dict[str, list[tuple]]
     now: datetime
