@@ -13,7 +13,7 @@ Source files:
 
 Revision ID: 0003_views_kpis_revenue_financia
 Revises: 0002_settings_trigger_explicit_c
-Create Date: 2026-11-26 23:46:48 UTC
+Create Date: 2026-11-27 00:06:13 UTC
 """
 
 from pgfresh.migration import execute_sql
@@ -185,8 +185,8 @@ NEW_VIEWS_MV_BOOKING_TRENDS = '''\
 -- the first booking (or today) to today: bookings created that day by current status,
 -- cancellations and no-shows, and where those bookings stand with their insurance.
 -- Read by the admin booking-trend charts. Refreshed hourly.
--- Full refresh at sample scale 1 (100k bookings, 49k insurance documents): 0.3-0.9 s
--- (2 cores, load 4-6).
+-- Full refresh, sample data, 2 shared cores at load 4-6: scale 1 (100k bookings) 0.3-1.4 s,
+-- scale 3 (296k bookings) 1.1-3.1 s.
 -- requires: setup/analytics.sql, functions/setting.sql
 CREATE MATERIALIZED VIEW analytics.mv_booking_trends AS
 WITH
@@ -346,8 +346,8 @@ NEW_VIEWS_MV_DASHBOARD_KPIS = '''\
 -- each with day-over-day and week-over-week growth, and the alert flags they raise
 -- against thresholds read from pgfresh settings. Refreshed every 15 minutes in business
 -- hours, hourly otherwise.
--- Full refresh at sample scale 1 (100k bookings, 682k utilization rows), 2 cores at load
--- 4-6: 3.4-6.7 s (JIT on), 4.5-7.8 s (jit = off).
+-- Full refresh, sample data, 2 shared cores at load 4-6: scale 1 (100k bookings, 682k
+-- utilization rows) 3.4-7.8 s, scale 3 (296k bookings, 1.8M utilization rows) 8.6-13.6 s.
 -- requires: setup/analytics.sql, functions/setting.sql, functions/kpi_growth.sql
 CREATE MATERIALIZED VIEW analytics.mv_dashboard_kpis AS
 WITH
@@ -729,8 +729,9 @@ NEW_VIEWS_MV_FINANCIAL_SUMMARY = '''\
 -- finance KPIs: Stripe vs manual collections, refunds, fees, ledger net, payouts arrived
 -- and still pending, and the accounts-receivable balance (outstanding installments) at
 -- the end of the day. Read by the finance dashboard. Refreshed hourly and after payouts.
--- Full refresh at sample scale 1 (211k payments, 371k ledger rows, 200k installments):
--- 1.6-4.2 s (2 cores, load 4-6).
+-- Full refresh, sample data, 2 shared cores at load 4-6: scale 1 (211k payments, 371k ledger
+-- rows, 200k installments) 1.6-6.1 s, scale 3 (1.1M ledger rows) 6.8-9.3 s. Inlining the
+-- import CTEs (NOT MATERIALIZED) was 1.5 to 2 times slower.
 -- requires: setup/analytics.sql, functions/setting.sql
 CREATE MATERIALIZED VIEW analytics.mv_financial_summary AS
 WITH
@@ -1043,8 +1044,8 @@ NEW_VIEWS_MV_REVENUE_TRENDS = '''\
 -- money customers paid and were refunded: gross, deposits vs balance payments, refunds,
 -- net, and what the payment schedule said was due that day.
 -- Read by the admin revenue charts. Refreshed hourly.
--- Full refresh at sample scale 1 (211k payments, 200k installments): 0.5-1.2 s (2 cores,
--- load 4-6).
+-- Full refresh, sample data, 2 shared cores at load 4-6: scale 1 (211k payments, 200k
+-- installments) 0.5-2.6 s, scale 3 (624k payments) 2.6-4.7 s.
 -- requires: setup/analytics.sql, functions/setting.sql
 CREATE MATERIALIZED VIEW analytics.mv_revenue_trends AS
 WITH
