@@ -2,8 +2,8 @@
 -- the first booking (or today) to today: bookings created that day by current status,
 -- cancellations and no-shows, and where those bookings stand with their insurance.
 -- Read by the admin booking-trend charts. Refreshed hourly.
--- Full refresh at sample scale 1 (100k bookings, 49k insurance documents): 0.3-0.9 s
--- (2 cores, load 4-6).
+-- Full refresh, sample data, 2 shared cores at load 4-6: scale 1 (100k bookings) 0.3-1.4 s,
+-- scale 3 (296k bookings) 1.1-3.1 s.
 -- requires: setup/analytics.sql, setup/dashboard_reader.sql, functions/setting.sql
 CREATE MATERIALIZED VIEW analytics.mv_booking_trends AS
 WITH

@@ -4,8 +4,8 @@
 -- each with day-over-day and week-over-week growth, and the alert flags they raise
 -- against thresholds read from pgfresh settings. Refreshed every 15 minutes in business
 -- hours, hourly otherwise.
--- Full refresh at sample scale 1 (100k bookings, 682k utilization rows), 2 cores at load
--- 4-6: 3.4-6.7 s (JIT on), 4.5-7.8 s (jit = off).
+-- Full refresh, sample data, 2 shared cores at load 4-6: scale 1 (100k bookings, 682k
+-- utilization rows) 3.4-7.8 s, scale 3 (296k bookings, 1.8M utilization rows) 8.6-13.6 s.
 -- requires: setup/analytics.sql, setup/dashboard_reader.sql, functions/setting.sql, functions/kpi_growth.sql
 CREATE MATERIALIZED VIEW analytics.mv_dashboard_kpis AS
 WITH

@@ -2,8 +2,9 @@
 -- finance KPIs: Stripe vs manual collections, refunds, fees, ledger net, payouts arrived
 -- and still pending, and the accounts-receivable balance (outstanding installments) at
 -- the end of the day. Read by the finance dashboard. Refreshed hourly and after payouts.
--- Full refresh at sample scale 1 (211k payments, 371k ledger rows, 200k installments):
--- 1.6-4.2 s (2 cores, load 4-6).
+-- Full refresh, sample data, 2 shared cores at load 4-6: scale 1 (211k payments, 371k ledger
+-- rows, 200k installments) 1.6-6.1 s, scale 3 (1.1M ledger rows) 6.8-9.3 s. Inlining the
+-- import CTEs (NOT MATERIALIZED) was 1.5 to 2 times slower.
 -- requires: setup/analytics.sql, setup/dashboard_reader.sql, functions/setting.sql
 CREATE MATERIALIZED VIEW analytics.mv_financial_summary AS
 WITH

@@ -2,8 +2,8 @@
 -- money customers paid and were refunded: gross, deposits vs balance payments, refunds,
 -- net, and what the payment schedule said was due that day.
 -- Read by the admin revenue charts. Refreshed hourly.
--- Full refresh at sample scale 1 (211k payments, 200k installments): 0.5-1.2 s (2 cores,
--- load 4-6).
+-- Full refresh, sample data, 2 shared cores at load 4-6: scale 1 (211k payments, 200k
+-- installments) 0.5-2.6 s, scale 3 (624k payments) 2.6-4.7 s.
 -- requires: setup/analytics.sql, setup/dashboard_reader.sql, functions/setting.sql
 CREATE MATERIALIZED VIEW analytics.mv_revenue_trends AS
 WITH
