@@ -62,7 +62,7 @@ import threading
 import time as _time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import psycopg
@@ -201,7 +201,6 @@ def today(tz: str = DEFAULT_TIMEZONE) -> date:
 
 # -- small helpers ---------------------------------------------------------------------------
 
-_UTC = timezone.utc
 
 
 _DAY_TEXT: dict[int, str] = {}
@@ -356,7 +355,9 @@ class _Booking:
 
 @dataclass
 class Dataset:
-    """Generated rows per table (tuples in the order of TABLES[table]) and the reference instant."""
+    """Generated rows per table and the reference instant. A row is a tuple in the order
+    of TABLES[table] of COPY text values (str) or None: ids as uuid text, timestamps as
+    UTC text ('2025-11-12 17:00:00+00'), amounts as '123.45', dates as '2025-11-12'."""
 
     rows: dict[str, list[tuple]]
     now: datetime
@@ -382,15 +383,18 @@ class _World:
         self.now = self.cal.at(self.TODAY, NOW_MINUTES)
         self.rows: dict[str, list[tuple]] = {t: [] for t in TABLES}
         self._ids = random.Random(f"{seed}/ids")
-        self._getrandbits = self._ids.getrandbits
+        getrandbits = self._ids.getrandbits
+
+        def new_id() -> str:  # _uuid4(getrandbits(128)), inlined: called 2 million times
+            h = f"{(getrandbits(128) & _UUID_MASK) | _UUID_V4:032x}"
+            return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+        self.new_id = new_id
         self.stripe_moves: list[tuple[int, int]] = []  # (epoch, cents) through Stripe's balance
         self.dropped = 0
 
     def rng(self, name: str) -> random.Random:
         return random.Random(f"{self.seed}/{name}")
-
-    def new_id(self) -> str:
-        return _uuid4(self._getrandbits(128))
 
     def token(self, prefix: str) -> str:
         return f"{prefix}_{self._ids.getrandbits(96):024x}"
@@ -785,9 +789,10 @@ class _World:
             if status in ("active", "completed", "no_show"):
                 b.machine.last_event = max(b.machine.last_event, min(E, now) if status != "no_show" else S)
             user.last_activity = max(user.last_activity, updated)
+            C_t = _ts(C)
             rows["bookings"].append((
                 b.id, user.id, b.machine.id, status, _ts(S), _ts(E), _money(b.total), _money(b.deposit),
-                "USD", _ts(C), _ts(max(updated, C)), _ts(cancelled_at) if cancelled else None,
+                "USD", C_t, _ts(max(updated, C)), _ts(cancelled_at) if cancelled else None,
             ))
             # schedules
             for kind, amount, due, paid in (("deposit", b.deposit, dep_due, dep),
@@ -803,7 +808,7 @@ class _World:
                     else:
                         st = "scheduled"
                 rows["payment_schedules"].append((self.new_id(), b.id, kind, _money(amount), _ts(due), st,
-                                                  _ts(paid_at), pid, _ts(C)))
+                                                  _ts(paid_at), pid, C_t))
                 if st == "overdue" and due + DAY <= now:
                     self._notify(nrng, user, None, "email", "payment_overdue", due + DAY)
             # refunds
@@ -845,43 +850,45 @@ class _World:
         if when >= NEVER or when > cutoff or when > now:
             return None
         user, rows = b.user, self.rows
+        when_t, amount_t = _ts(when), _money(amount)  # each used in several rows
         if user.manual and rng.random() < 0.85:
             recorded = min(when + _ri(rng, 10 * MIN, 6 * HOUR), now)
+            recorded_t = _ts(recorded)
             method = rng.choice(("cash", "check", "check", "bank_transfer"))
             reference = (None if method == "cash" else f"CHK-{_ri(rng, 1000, 99999)}"
                          if method == "check" else f"WIRE-{rng.getrandbits(40):010X}")
             staff = rng.choice(self.staff)
             if allow_unlinked and now - when < 2 * DAY and rng.random() < 0.3:
-                rows["manual_payments"].append((self.new_id(), b.id, user.id, None, method, _money(amount),
-                                                reference, _ts(when), staff.id, _ts(recorded)))
+                rows["manual_payments"].append((self.new_id(), b.id, user.id, None, method, amount_t,
+                                                reference, when_t, staff.id, recorded_t))
                 return None
             pid = self.new_id()
-            rows["payments"].append((pid, b.id, user.id, kind, "manual", "succeeded", _money(amount), "USD",
-                                     None, None, _ts(when), _ts(recorded)))
-            rows["manual_payments"].append((self.new_id(), b.id, user.id, pid, method, _money(amount),
-                                            reference, _ts(when), staff.id, _ts(recorded)))
-            self._ledger("manual_payment", amount, pid, None, when)
+            rows["payments"].append((pid, b.id, user.id, kind, "manual", "succeeded", amount_t, "USD",
+                                     None, None, when_t, recorded_t))
+            rows["manual_payments"].append((self.new_id(), b.id, user.id, pid, method, amount_t,
+                                            reference, when_t, staff.id, recorded_t))
+            self._ledger("manual_payment", amount_t, pid, None, when_t)
             result = (pid, when, amount, "manual", None)
         else:
             if rng.random() < 0.05:  # a declined card first
                 failed_at = max(b.created, when - _ri(rng, 10 * MIN, DAY))
                 rows["payments"].append((self.new_id(), b.id, user.id, kind, "stripe", "failed",
-                                         _money(amount), "USD", self.token("pi"), None, None, _ts(failed_at)))
+                                         amount_t, "USD", self.token("pi"), None, None, _ts(failed_at)))
             pid, intent = self.new_id(), self.token("pi")
-            rows["payments"].append((pid, b.id, user.id, kind, "stripe", "succeeded", _money(amount), "USD",
-                                     intent, None, _ts(when), _ts(when - _ri(rng, 3, 90))))
+            rows["payments"].append((pid, b.id, user.id, kind, "stripe", "succeeded", amount_t, "USD",
+                                     intent, None, when_t, _ts(when - _ri(rng, 3, 90))))
             fee = amount * 29 // 1000 + 30
-            self._ledger("charge", amount, pid, None, when)
-            self._ledger("fee", -fee, pid, None, when)
+            self._ledger("charge", amount_t, pid, None, when_t)
+            self._ledger("fee", _money(-fee), pid, None, when_t)
             self.stripe_moves.append((when, amount - fee))
             if rng.random() < 0.003:  # a dispute: Stripe's dispute fee
                 at = when + _ri(rng, 10 * DAY, 40 * DAY)
                 if at <= now:
-                    self._ledger("adjustment", -1500, pid, None, at)
+                    self._ledger("adjustment", "-15.00", pid, None, _ts(at))
                     self.stripe_moves.append((at, -1500))
             result = (pid, when, amount, "stripe", intent)
-        rows["booking_payments"].append((self.new_id(), b.id, pid, kind, _money(amount), _ts(when)))
-        self._notify(nrng, user, None, "email", "payment_receipt", when + 5)
+        rows["booking_payments"].append((self.new_id(), b.id, pid, kind, amount_t, when_t))
+        self._notify(nrng, user, None, "email", "payment_receipt", when)
         return result
 
     def _refund(self, rng, nrng, b, paid, amount, requested):
@@ -892,22 +899,22 @@ class _World:
         done = requested + (_ri(rng, 5 * MIN, DAY) if method == "stripe" else _ri(rng, DAY, 5 * DAY))
         ok = done <= now
         pid = self.new_id()
+        amount_t, done_t = _money(amount), _ts(done)
         self.rows["payments"].append((
-            pid, b.id, b.user.id, "refund", method, "succeeded" if ok else "pending", _money(amount), "USD",
-            intent, orig, _ts(done) if ok else None, _ts(requested),
+            pid, b.id, b.user.id, "refund", method, "succeeded" if ok else "pending", amount_t, "USD",
+            intent, orig, done_t if ok else None, _ts(requested),
         ))
         if ok:
-            self.rows["booking_payments"].append((self.new_id(), b.id, pid, "refund", _money(amount),
-                                                  _ts(done)))
-            self._ledger("refund", -amount, pid, None, done)
+            self.rows["booking_payments"].append((self.new_id(), b.id, pid, "refund", amount_t, done_t))
+            self._ledger("refund", _money(-amount), pid, None, done_t)
             if method == "stripe":
                 self.stripe_moves.append((done, -amount))
-            self._notify(nrng, b.user, None, "email", "refund_receipt", done + 5)
+            self._notify(nrng, b.user, None, "email", "refund_receipt", done)
 
-    def _ledger(self, kind, cents, payment_id, payout_id, at):
-        t = _ts(at)
+    def _ledger(self, kind, amount_t, payment_id, payout_id, at_t):
+        """A ledger row; amount and time as text (signed amount)."""
         self.rows["financial_transactions"].append(
-            (self.new_id(), kind, _money(cents), "USD", payment_id, payout_id, t, t))
+            (self.new_id(), kind, amount_t, "USD", payment_id, payout_id, at_t, at_t))
 
     def _notify(self, rng, user, ticket_id, channel, kind, at, queued=False):
         at = min(at, self.now)
@@ -918,7 +925,7 @@ class _World:
             fail = 0.04 if channel == "sms" else 0.01
             status, sent = ("failed", None) if r < fail else ("sent", min(at + 1 + int(r * 60), self.now))
         self.rows["notifications"].append((self.new_id(), user.id, ticket_id, channel, kind, status,
-                                           _ts(at), _ts(sent)))
+                                           _ts(at), None if sent is None else _ts(sent)))
 
     def _insurance(self, rng, nrng, b, cancelled_at):
         now = self.now
@@ -1116,7 +1123,7 @@ class _World:
             elif rng.random() < 0.01:
                 status, updated = "failed", expected
                 # the money comes back to Stripe's balance and goes out with a later payout
-                self._ledger("adjustment", net, None, pid, expected)
+                self._ledger("adjustment", _money(net), None, pid, _ts(expected))
                 by_day[e] = by_day.get(e, 0) + net
             else:
                 arrived = expected + _ri(rng, 0, 3 * HOUR)
@@ -1131,7 +1138,7 @@ class _World:
                 pid, self.token("po"), _money(net), "USD", status, _ts(expected), _ts(arrived),
                 _ts(reconciled), _ts(created), _ts(updated),
             ))
-            self._ledger("payout", -net, None, pid, created)
+            self._ledger("payout", _money(-net), None, pid, _ts(created))
 
     # -- analytics ---------------------------------------------------------------------------
 
