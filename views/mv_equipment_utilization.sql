@@ -7,9 +7,9 @@
 -- to today, and for each machine not before its acquired_at. A daily row per machine for
 -- all history grows without bound (1,000 machines x 3 years = 1.1M rows); 400 days keep a
 -- year plus a month for year-over-year comparisons.
--- Measured (sample scale 1: 1,100 machines, 100k bookings; 385k rows; 2 shared cores under
--- load): REFRESH 12-15 s (about 7 s CPU; 10-12 s and 5 s CPU with jit = off),
--- REFRESH CONCURRENTLY 29 s (the diff of 385k rows).
+-- Measured on 2 shared cores (sample scale 1: 1,100 machines, 100k bookings, 385k rows):
+-- REFRESH 6.3-8.0 s, CONCURRENTLY 12 s (it diffs all 385k rows); scale 2 (737k rows):
+-- 8.2-11.4 s, CONCURRENTLY 20 s. JIT costs about 2.5 s of CPU of it (jit = off).
 -- requires: setup/analytics.sql, functions/setting.sql
 CREATE MATERIALIZED VIEW analytics.mv_equipment_utilization AS
 WITH

@@ -12,7 +12,7 @@ Source files:
 
 Revision ID: 0003_views_utilization_cohorts_s
 Revises: 0002_settings_trigger_explicit_c
-Create Date: 2026-11-27 00:04:25 UTC
+Create Date: 2026-11-27 00:11:50 UTC
 """
 
 from pgfresh.migration import execute_sql
@@ -194,7 +194,7 @@ NEW_VIEWS_MV_ALERT_CANDIDATES = '''\
 -- detected_at is when the condition began, derived from the data (not the refresh time),
 -- and payloads hold no now()-relative values: a refresh rewrites only the rows whose
 -- condition changed, so REFRESH ... CONCURRENTLY does not churn.
--- Measured (sample scale 1): REFRESH 0.8-1.4 s, CONCURRENTLY 1.1 s. A first version that
+-- Measured (sample scale 1): REFRESH 0.63-0.72 s; scale 2: 0.70-0.86 s. A first version that
 -- judged a window on every day of a gap-filled 400-day calendar (machines x days, two
 -- window passes) took 6-9 s.
 -- requires: setup/analytics.sql, functions/setting.sql
@@ -515,7 +515,8 @@ NEW_VIEWS_MV_CUSTOMER_COHORTS = '''\
 -- cancelled joins the cohort of their first later booking that went ahead, and a
 -- customer with only cancelled bookings is in no cohort.
 -- Read by the growth dashboard. Refreshed nightly (02:00 local).
--- Measured (sample scale 1, 25k users, 100k bookings, 210k payments): REFRESH 1.1-1.5 s.
+-- Measured (sample scale 1: 25k users, 100k bookings, 210k payments): REFRESH 0.5-0.8 s;
+-- scale 2: 0.9-1.1 s.
 -- requires: setup/analytics.sql, functions/setting.sql
 CREATE MATERIALIZED VIEW analytics.mv_customer_cohorts AS
 WITH
@@ -691,9 +692,9 @@ NEW_VIEWS_MV_EQUIPMENT_UTILIZATION = '''\
 -- to today, and for each machine not before its acquired_at. A daily row per machine for
 -- all history grows without bound (1,000 machines x 3 years = 1.1M rows); 400 days keep a
 -- year plus a month for year-over-year comparisons.
--- Measured (sample scale 1: 1,100 machines, 100k bookings; 385k rows; 2 shared cores under
--- load): REFRESH 12-15 s (about 7 s CPU; 10-12 s and 5 s CPU with jit = off),
--- REFRESH CONCURRENTLY 29 s (the diff of 385k rows).
+-- Measured on 2 shared cores (sample scale 1: 1,100 machines, 100k bookings, 385k rows):
+-- REFRESH 6.3-8.0 s, CONCURRENTLY 12 s (it diffs all 385k rows); scale 2 (737k rows):
+-- 8.2-11.4 s, CONCURRENTLY 20 s. JIT costs about 2.5 s of CPU of it (jit = off).
 -- requires: setup/analytics.sql, functions/setting.sql
 CREATE MATERIALIZED VIEW analytics.mv_equipment_utilization AS
 WITH
@@ -937,7 +938,8 @@ NEW_VIEWS_MV_SUPPORT_SLA = '''\
 -- occurred that day, ticket notifications sent.
 -- Read by the support dashboard. Refreshed every 5 minutes. "Now" is the refresh's
 -- transaction timestamp (now()): today's row counts what is known at the refresh.
--- Measured (sample scale 1, 8.5k tickets, 300k notifications): REFRESH 0.2-0.3 s.
+-- Measured (sample scale 1: 8.5k tickets, 300k notifications): REFRESH 0.10-0.13 s;
+-- scale 2: 0.13-0.21 s.
 -- requires: setup/analytics.sql, functions/setting.sql
 CREATE MATERIALIZED VIEW analytics.mv_support_sla AS
 WITH
