@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from . import oracle as vc
-from .oracle import Snapshot
+from . import view_oracle as vc
+from .view_oracle import Snapshot
 
 VIEW = "mv_alert_candidates"
 KEY = ("alert_type", "entity_id")

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from . import oracle as vc
-from .oracle import Snapshot
+from . import view_oracle as vc
+from .view_oracle import Snapshot
 
 VIEW = "mv_customer_cohorts"
 KEY = ("cohort_month",)

@@ -9,8 +9,8 @@ from uuid import UUID
 
 import pytest
 
-from . import oracle as vc
-from .oracle import Snapshot
+from . import view_oracle as vc
+from .view_oracle import Snapshot
 
 VIEW = "mv_equipment_utilization"
 KEY = ("snapshot_date", "equipment_id")

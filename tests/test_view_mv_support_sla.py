@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from . import oracle as vc
-from .oracle import Snapshot
+from . import view_oracle as vc
+from .view_oracle import Snapshot
 
 VIEW = "mv_support_sla"
 KEY = ("bucket_date",)

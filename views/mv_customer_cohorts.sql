@@ -8,6 +8,8 @@
 -- cancelled joins the cohort of their first later booking that went ahead, and a
 -- customer with only cancelled bookings is in no cohort.
 -- Read by the growth dashboard. Refreshed nightly (02:00 local).
+-- Measured (sample scale 1: 25k users, 100k bookings, 210k payments): REFRESH 0.5-0.8 s;
+-- scale 2: 0.9-1.1 s.
 -- requires: setup/analytics.sql, setup/dashboard_reader.sql, functions/setting.sql
 CREATE MATERIALIZED VIEW analytics.mv_customer_cohorts AS
 WITH

@@ -4,6 +4,8 @@
 -- occurred that day, ticket notifications sent.
 -- Read by the support dashboard. Refreshed every 5 minutes. "Now" is the refresh's
 -- transaction timestamp (now()): today's row counts what is known at the refresh.
+-- Measured (sample scale 1: 8.5k tickets, 300k notifications): REFRESH 0.10-0.13 s;
+-- scale 2: 0.13-0.21 s.
 -- requires: setup/analytics.sql, setup/dashboard_reader.sql, functions/setting.sql
 CREATE MATERIALIZED VIEW analytics.mv_support_sla AS
 WITH

@@ -1,4 +1,5 @@
-"""Shared machinery of the view oracle tests (tests/test_view_*.py).
+"""Shared machinery of the oracle tests of mv_equipment_utilization, mv_customer_cohorts,
+mv_support_sla and mv_alert_candidates (tests/test_view_mv_*.py).
 
 Each oracle test reads a view and the source rows it is computed from in ONE transaction,
 right after ``REFRESH MATERIALIZED VIEW`` in that same transaction, so the view, the
