@@ -83,6 +83,6 @@ END
 $$;
 
 COMMENT ON FUNCTION pgfresh.tg_settings__validate() IS
-'BEFORE INSERT OR UPDATE trigger of pgfresh.settings: unknown key PF002, invalid time zone PF003, invalid local time of day or empty business hours PF304, a value that does not parse like its default (whole number, interval >= 0) PF104.';
+'BEFORE INSERT OR UPDATE trigger of pgfresh.settings: unknown key PF002, invalid time zone PF003, invalid local time of day or empty business hours PF304, a value that does not parse like its default (a number, whole for counts; an interval >= 0) PF104.';
 
 REVOKE ALL ON FUNCTION pgfresh.tg_settings__validate() FROM public;

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import psycopg
 import pytest
 
@@ -34,6 +36,11 @@ def test_an_override_wins_over_the_default(db):
         )
         value = conn.execute("SELECT pgfresh.setting('business_timezone')").fetchone()[0]
         assert value == "Europe/Berlin"
+        # A threshold read as numeric takes a decimal; a count stays whole.
+        conn.execute("INSERT INTO pgfresh.settings (key, value) "
+                     "VALUES ('sla_first_response_hours_high', '0.5'), ('utilization_lookback_days', '30')")
+        assert conn.execute("SELECT pgfresh.setting('sla_first_response_hours_high')::numeric"
+                            ).fetchone()[0] == Decimal("0.5")
 
 
 @pytest.mark.parametrize(
@@ -42,7 +49,8 @@ def test_an_override_wins_over_the_default(db):
      ("business_timezone", "'; DROP TABLE pgfresh.job_runs; --", "PF003"),
      ("incident_after_failures", "three", "PF104"), ("incident_after_failures", "-1", "PF104"),
      ("retry_backoff_base", "soon", "PF104"), ("retry_backoff_max", "-5 minutes", "PF104"),
-     ("job_runs_retention", "1 fortnight", "PF104")],
+     ("job_runs_retention", "1 fortnight", "PF104"), ("utilization_lookback_days", "2.5", "PF104"),
+     ("sla_first_response_hours_high", "-0.5", "PF104"), ("kpi_revenue_drop_pct", "half", "PF104")],
 )
 def test_a_bad_setting_is_refused_and_changes_nothing(db, key, value, sqlstate):
     with connect(db) as conn:
