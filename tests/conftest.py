@@ -12,6 +12,7 @@ Layout (pg_cron lives in ONE database per cluster, see POSTGRES-NOTES):
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -48,16 +49,24 @@ def connect(url: str, **kw) -> psycopg.Connection:
     return psycopg.connect(url, autocommit=True, **kw)
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 @pytest.fixture(scope="session")
 def cluster() -> Iterator[Cluster]:
     home = Path(tempfile.mkdtemp(prefix="pgfresh-test-"))
     os.chmod(home, 0o755)
     c = Cluster(home=home, port=free_port(), cron_db=CRON_DB)
+    # A SIGTERM (a CI time-out, a kill) becomes KeyboardInterrupt, so pytest still runs
+    # this fixture's finally and the throwaway cluster does not outlive the session.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     c.start()
     try:
         yield c
     finally:
         c.destroy()
+        signal.signal(signal.SIGTERM, previous)
 
 
 @pytest.fixture(scope="session")
