@@ -139,10 +139,8 @@ def test_constraints_and_indexes_are_all_back_after_the_load(loaded, schema_db):
 
 def test_scale_one_has_about_a_hundred_thousand_bookings_by_design():
     # counted without building everything: the demand model is normalized to the scale
-    w = sample._World(0.05, 42, AS_OF, sample.DEFAULT_TIMEZONE)
-    w.build_staff()
+    w = sample.World(0.05, 42, AS_OF, sample.DEFAULT_TIMEZONE)
     w.build_fleet()
-    w.build_maintenance()
     w.build_bookings()
     assert 0.95 * 5000 <= len(w.bookings) <= 1.05 * 5000
     assert w.dropped < 0.02 * len(w.bookings)
@@ -276,14 +274,12 @@ def test_bookings_are_at_local_business_hours_and_some_cross_local_midnight(load
 
 def test_demand_has_a_summer_peak_a_winter_low_and_busy_fridays():
     # seasonality needs more than a handful of bookings a day: plan bookings without loading
-    w = sample._World(0.1, 5, AS_OF, sample.DEFAULT_TIMEZONE)
-    w.build_staff()
+    w = sample.World(0.1, 5, AS_OF, sample.DEFAULT_TIMEZONE)
     w.build_fleet()
-    w.build_maintenance()
     w.build_bookings()
     months, weekdays = [0] * 13, [0] * 7
     for b in w.bookings:
-        day = w.cal.days[b.start_day]
+        day = w.ctx.cal.days[b.start_day]
         months[day.month] += 1
         weekdays[day.weekday()] += 1
     assert months[7] > 1.8 * months[1]
