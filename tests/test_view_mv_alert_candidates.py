@@ -156,7 +156,6 @@ def assert_payloads_follow_the_contract(rows: list[dict]) -> None:
         assert r["payload"]["alert_type"] == r["alert_type"]
 
 
-
 def test_alert_candidates_match_an_independent_computation_on_generated_data(sample_db):
     with vc.transaction(sample_db) as conn:
         snap = read(conn)

@@ -69,7 +69,6 @@ def expected(snap: Snapshot) -> list[dict]:
     return rows
 
 
-
 def test_customer_cohorts_match_an_independent_computation_on_generated_data(sample_db):
     with vc.transaction(sample_db) as conn:
         snap = read(conn)

@@ -97,7 +97,6 @@ def test_equipment_utilization_matches_an_independent_computation_on_generated_d
     vc.assert_rows_equal(snap.rows, expected(snap), KEY)
 
 
-
 def test_equipment_utilization_edge_cases_match_an_independent_computation(db):
     with vc.transaction(db) as conn:
         vc.set_setting(conn, "utilization_lookback_days", "20")

@@ -66,7 +66,6 @@ def expected(snap: Snapshot) -> list[dict]:
     return rows
 
 
-
 def test_support_sla_matches_an_independent_computation_on_generated_data(sample_db):
     with vc.transaction(sample_db) as conn:
         snap = read(conn)
