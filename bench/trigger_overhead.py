@@ -187,7 +187,7 @@ def add_rows(report, pairs: int = PAIRS) -> None:
         report.add(Row("8 triggers vs peer", f"{title}: backend CPU per row",
                        {"without": Stat.of(off), "with": Stat.of(on)}, unit="s",
                        ratio=ratio(on, off), ratio_label="with / without",
-                       note="preloaded 50,000 bookings; CPU from /proc/<pid>/schedstat"))
+                       note=f"preloaded {PRELOAD_ROWS:,} bookings; CPU from /proc/<pid>/schedstat"))
 
 
 def main() -> None:
