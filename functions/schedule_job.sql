@@ -3,10 +3,13 @@
 -- pgfresh.unschedule_job). Idempotent by name: an existing job is updated in place
 -- (cron.alter_job, same jobid) and duplicates of the name in this database are removed,
 -- whether or not this pg_cron's cron.schedule updates in place (1.4.2 and 1.6 do).
--- requires: functions/_cron_schedule.sql
+-- requires: functions/_cron_schedule.sql, functions/_require_cron_privileges.sql
 -- Without pg_cron in this database it stops (SQLSTATE PF302) and says how to enable it,
 -- unless the session setting pgfresh.without_cron is 'on' (alembic -x without_cron=true,
--- PGFRESH_WITHOUT_CRON=1): then it schedules nothing, says so in a NOTICE and returns NULL.
+-- PGFRESH_WITHOUT_CRON=1): then it schedules nothing, says so in a NOTICE and returns NULL,
+-- having read no setting and no object of pg_cron. A role that lacks a privilege on
+-- pg_cron's objects (or LOGIN) is stopped with PF601 before any job is touched. It runs as
+-- its caller (no SECURITY DEFINER): the job is pg_cron's record of that role.
 CREATE FUNCTION pgfresh.schedule_job(p_job_name text, p_schedule text, p_command text)
 RETURNS bigint
 LANGUAGE plpgsql
@@ -17,8 +20,8 @@ DECLARE
     -- pg_cron creates its objects in schema cron whatever the extension's schema is.
     v_cron_schema constant text := 'cron';
     v_other_database text;
-    v_cron_database constant text := current_setting('cron.database_name', TRUE);
-    v_preload constant text := current_setting('shared_preload_libraries');
+    v_cron_database text;
+    v_preload text;
     v_without_cron constant text :=
         'To install without schedules (an outside scheduler calls pgfresh.run_due): '
         'alembic -x without_cron=true upgrade head, or PGFRESH_WITHOUT_CRON=1.';
@@ -52,6 +55,22 @@ BEGIN
 
     SELECT e.extversion INTO v_cron_version FROM pg_catalog.pg_extension AS e WHERE e.extname = 'pg_cron';
     IF v_cron_version IS NULL THEN
+        -- Why it is missing is in two superuser-only settings (readable by superusers and
+        -- members of pg_read_all_settings: on Supabase, postgres through pg_monitor).
+        IF NOT pg_catalog.pg_has_role('pg_read_all_settings', 'USAGE') THEN
+            RAISE EXCEPTION 'pgfresh: pg_cron is not installed in database %', current_database()
+                USING ERRCODE = 'PF302',
+                      DETAIL = pg_catalog.format(
+                          'The extension is not created here. Role %I cannot tell whether pg_cron is loaded: '
+                          'shared_preload_libraries and cron.database_name are readable only by superusers '
+                          'and members of pg_read_all_settings.', CURRENT_USER),
+                      HINT = pg_catalog.format(
+                          'Ask the administrator to add pg_cron to shared_preload_libraries, set cron.database_name = %L '
+                          'and run CREATE EXTENSION pg_cron in database %s, then migrate again. %s',
+                          current_database(), current_database(), v_without_cron);
+        END IF;
+        v_preload := current_setting('shared_preload_libraries');
+        v_cron_database := current_setting('cron.database_name', TRUE);
         IF v_preload !~ '(^|[\s,])"?pg_cron"?($|[\s,])' THEN
             RAISE EXCEPTION 'pgfresh: pg_cron is not installed in database %', current_database()
                 USING ERRCODE = 'PF302',
@@ -80,6 +99,7 @@ BEGIN
                           current_database(), v_without_cron);
         END IF;
     END IF;
+    PERFORM pgfresh._require_cron_privileges(TRUE);
 
     v_schedule := pgfresh._cron_schedule(p_schedule, v_cron_version);
     IF v_schedule IS DISTINCT FROM p_schedule THEN
@@ -129,7 +149,7 @@ END
 $$;
 
 COMMENT ON FUNCTION pgfresh.schedule_job(text, text, text) IS
-'Creates or updates (same jobid) the pg_cron job of that name in this database; returns its jobid. Invalid arguments PF301; pg_cron not installed PF302 (with how to enable it), unless pgfresh.without_cron = on: then nothing is scheduled and NULL returned.';
+'Creates or updates (same jobid) the pg_cron job of that name in this database; returns its jobid. Invalid arguments PF301; pg_cron not installed PF302 (with how to enable it); a privilege on pg_cron missing PF601; unless pgfresh.without_cron = on: then nothing is read or scheduled and NULL returned.';
 
 -- Called by migrations only.
 REVOKE ALL ON FUNCTION pgfresh.schedule_job(text, text, text) FROM public;

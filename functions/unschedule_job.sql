@@ -1,7 +1,10 @@
 -- pgfresh.unschedule_job(name): removes the pg_cron job of that name in this database, the
 -- derived undo of a cron/ file. Never touches another job: other names, and jobs of the
 -- same name that run in another database, stay in cron.job.
--- A job that is not there (or no pg_cron at all: a without_cron install) is a NOTICE.
+-- requires: functions/_require_cron_privileges.sql
+-- A job that is not there, or no pg_cron at all, is a NOTICE. With pgfresh.without_cron
+-- 'on' it touches nothing of pg_cron either (a NOTICE). A role that may not remove jobs
+-- is stopped with PF601 before any job is touched.
 CREATE FUNCTION pgfresh.unschedule_job(p_job_name text)
 RETURNS boolean
 LANGUAGE plpgsql
@@ -21,6 +24,11 @@ BEGIN
             current_database(), p_job_name;
         RETURN FALSE;
     END IF;
+    IF current_setting('pgfresh.without_cron', TRUE) = 'on' THEN
+        RAISE NOTICE 'pgfresh: without_cron is on: job % not looked for', p_job_name;
+        RETURN FALSE;
+    END IF;
+    PERFORM pgfresh._require_cron_privileges(FALSE);
     -- Through EXECUTE: schema cron exists only where pg_cron is installed.
     EXECUTE pg_catalog.format(
         'SELECT array_agg(j.jobid ORDER BY j.jobid) FROM %I.job AS j '
@@ -38,7 +46,7 @@ END
 $$;
 
 COMMENT ON FUNCTION pgfresh.unschedule_job(text) IS
-'Removes the pg_cron job of that name in this database (and nothing else); false, with a NOTICE, when there is none.';
+'Removes the pg_cron job of that name in this database (and nothing else); false, with a NOTICE, when there is none or pgfresh.without_cron = on. A privilege on pg_cron missing: PF601.';
 
 -- Called by migrations only.
 REVOKE ALL ON FUNCTION pgfresh.unschedule_job(text) FROM public;

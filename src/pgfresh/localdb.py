@@ -61,6 +61,9 @@ class Cluster:
     home: Path
     port: int
     cron_db: str
+    # The bootstrap superuser (initdb -U). Supabase-like clusters in the tests use
+    # supabase_admin, so that their `postgres` role can be an ordinary one.
+    superuser: str = "postgres"
 
     @property
     def datadir(self) -> Path:
@@ -74,8 +77,8 @@ class Cluster:
     def logfile(self) -> Path:
         return self.home / "postgres.log"
 
-    def url(self, dbname: str | None = None) -> str:
-        return f"postgresql://postgres@127.0.0.1:{self.port}/{dbname or self.cron_db}"
+    def url(self, dbname: str | None = None, user: str | None = None) -> str:
+        return f"postgresql://{user or self.superuser}@127.0.0.1:{self.port}/{dbname or self.cron_db}"
 
     # -- running commands as the cluster's owner ------------------------------------
 
@@ -117,7 +120,7 @@ class Cluster:
         if os.geteuid() == 0:
             _check_traversable(self.home)
         self._as_owner(
-            [str(PG_BIN / "initdb"), "-D", str(self.datadir), "-U", "postgres", "--auth=trust",
+            [str(PG_BIN / "initdb"), "-D", str(self.datadir), "-U", self.superuser, "--auth=trust",
              "-E", "UTF8", "--locale=C.UTF-8", "-N"],
             stdout=subprocess.DEVNULL,
         )
@@ -179,8 +182,9 @@ log_line_prefix = '%m [%p] %d '
                     )
                 )
 
-    def create_database(self, name: str, template: str) -> str:
-        """A fresh database copied from ``template`` (0.1 s here); returns its URL."""
+    def create_database(self, name: str, template: str, owner: str | None = None) -> str:
+        """A fresh database copied from ``template`` (0.1 s here), owned by ``owner``
+        (default: the superuser); returns its URL."""
         with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
             conn.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
@@ -188,8 +192,9 @@ log_line_prefix = '%m [%p] %d '
                 )
             )
             conn.execute(
-                sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                    sql.Identifier(name), sql.Identifier(template)
+                sql.SQL("CREATE DATABASE {} OWNER {} TEMPLATE {}").format(
+                    sql.Identifier(name), sql.Identifier(owner or self.superuser),
+                    sql.Identifier(template)
                 )
             )
         return self.url(name)
