@@ -1,8 +1,9 @@
 -- pgfresh.schedule_job(name, schedule, command): creates or updates the pg_cron job of
 -- that name in this database; what the files of cron/ call (their undo is
--- pgfresh.unschedule_job). Idempotent by name: an existing job is updated in place
--- (cron.alter_job, same jobid) and duplicates of the name in this database are removed,
--- whether or not this pg_cron's cron.schedule updates in place (1.4.2 and 1.6 do).
+-- pgfresh.unschedule_job). Idempotent by name: this role's existing job of that name in
+-- this database is updated in place (cron.alter_job, same jobid) and its duplicates are
+-- removed, whether or not this pg_cron's cron.schedule updates in place (1.4.2 and 1.6 do);
+-- other roles' jobs of that name are left alone, with a WARNING.
 -- requires: functions/_cron_schedule.sql, functions/_require_cron_privileges.sql
 -- Without pg_cron in this database it stops (SQLSTATE PF302) and says how to enable it,
 -- unless the session setting pgfresh.without_cron is 'on' (alembic -x without_cron=true,
@@ -20,6 +21,7 @@ DECLARE
     -- pg_cron creates its objects in schema cron whatever the extension's schema is.
     v_cron_schema constant text := 'cron';
     v_other_database text;
+    v_other_roles text;
     v_cron_database text;
     v_preload text;
     v_without_cron constant text :=
@@ -111,8 +113,22 @@ BEGIN
     -- EXECUTE (so that this function compiles anywhere), arguments as parameters.
     EXECUTE pg_catalog.format(
         'SELECT array_agg(j.jobid ORDER BY j.jobid) FROM %I.job AS j '
-        'WHERE j.jobname = $1 AND j.database = pg_catalog.current_database()', v_cron_schema
+        'WHERE j.jobname = $1 AND j.username = CURRENT_USER AND j.database = pg_catalog.current_database()',
+        v_cron_schema
     ) INTO v_jobids USING p_job_name;
+    -- Another role's job of the same name is not this role's to change (pg_cron lets only a
+    -- superuser, or a role that may write cron.job, alter or remove it): left alone, said.
+    EXECUTE pg_catalog.format(
+        'SELECT pg_catalog.string_agg(DISTINCT j.username, '', '') FROM %I.job AS j '
+        'WHERE j.jobname = $1 AND j.username <> CURRENT_USER AND j.database = pg_catalog.current_database()',
+        v_cron_schema
+    ) INTO v_other_roles USING p_job_name;
+    IF v_other_roles IS NOT NULL THEN
+        RAISE WARNING 'pgfresh: role % also has a pg_cron job named % in this database; it is left alone',
+            v_other_roles, p_job_name
+            USING HINT = 'Both run. A superuser can remove the other one: SELECT cron.unschedule(jobid) '
+                         'FROM cron.job WHERE jobname = ... AND username = ...;';
+    END IF;
     -- pg_cron keeps a name unique per role across databases: cron.schedule would take over
     -- this role's job of that name in another database. Refuse instead.
     EXECUTE pg_catalog.format(
@@ -149,7 +165,7 @@ END
 $$;
 
 COMMENT ON FUNCTION pgfresh.schedule_job(text, text, text) IS
-'Creates or updates (same jobid) the pg_cron job of that name in this database; returns its jobid. Invalid arguments PF301; pg_cron not installed PF302 (with how to enable it); a privilege on pg_cron missing PF601; unless pgfresh.without_cron = on: then nothing is read or scheduled and NULL returned.';
+'Creates or updates (same jobid) this role''s pg_cron job of that name in this database; returns its jobid. Invalid arguments PF301; pg_cron not installed PF302 (with how to enable it); a privilege on pg_cron missing PF601; unless pgfresh.without_cron = on: then nothing is read or scheduled and NULL returned.';
 
 -- Called by migrations only.
 REVOKE ALL ON FUNCTION pgfresh.schedule_job(text, text, text) FROM public;

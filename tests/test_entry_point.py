@@ -9,6 +9,9 @@ import pytest
 
 from .conftest import connect
 
+# Run under both setups: as a superuser and as Supabase's postgres role (conftest.py).
+pytestmark = pytest.mark.supabase
+
 # A Wednesday in July, noon in New York (the default business time zone): business hours.
 NOON = "2026-07-15 12:00 America/New_York"
 # The same day at 23:00 local: outside business hours.
@@ -102,7 +105,7 @@ def test_the_procedure_commits_view_by_view_and_returns_the_outcomes(db):
         assert again == []
 
 
-def test_every_attempt_writes_one_json_log_line(db, cluster):
+def test_every_attempt_writes_one_json_log_line(db, pg_setup):
     with connect(db) as conn:
         conn.execute("SELECT pgfresh.request_refresh('mv_support_sla', 'test')")
         rows = conn.execute(
@@ -112,7 +115,7 @@ def test_every_attempt_writes_one_json_log_line(db, cluster):
             "SELECT id FROM pgfresh.job_runs WHERE status = 'skipped'").fetchall()
         assert rows and not skipped
     run_id = rows[0][0]
-    lines = [ln for ln in cluster.logfile.read_text().splitlines() if '"event": "pgfresh.refresh"' in ln]
+    lines = [ln for ln in pg_setup.cluster.logfile.read_text().splitlines() if '"event": "pgfresh.refresh"' in ln]
     records = [json.loads(ln.split("LOG:  ", 1)[1]) for ln in lines]
     mine = [r for r in records if r["job_run_id"] == run_id and r["database"] == db.rsplit("/", 1)[1]]
     assert len(mine) == 1
@@ -122,7 +125,7 @@ def test_every_attempt_writes_one_json_log_line(db, cluster):
     assert isinstance(record["duration_ms"], (int, float)) and record["duration_ms"] >= 0
 
 
-def test_a_failed_attempt_logs_its_error_and_sqlstate(db, cluster):
+def test_a_failed_attempt_logs_its_error_and_sqlstate(db, pg_setup):
     with connect(db) as conn:
         conn.execute("CREATE MATERIALIZED VIEW analytics.mv_test_broken AS "
                      "SELECT 1 / (SELECT count(*) FROM public.users)::int AS x WITH NO DATA")
@@ -131,7 +134,7 @@ def test_a_failed_attempt_logs_its_error_and_sqlstate(db, cluster):
             "SELECT id, status, sqlstate FROM pgfresh.refresh_materialized_views('mv_test_broken')"
         ).fetchone()
     assert row[1:] == ("failed", "22012")
-    lines = [ln for ln in cluster.logfile.read_text().splitlines() if '"event": "pgfresh.refresh"' in ln]
+    lines = [ln for ln in pg_setup.cluster.logfile.read_text().splitlines() if '"event": "pgfresh.refresh"' in ln]
     records = [json.loads(ln.split("LOG:  ", 1)[1]) for ln in lines]
     mine = [r for r in records if r["job_run_id"] == row[0] and r["database"] == db.rsplit("/", 1)[1]]
     assert [(r["status"], r["sqlstate"]) for r in mine] == [("failed", "22012")]

@@ -8,6 +8,9 @@ import pytest
 
 from .conftest import connect, run_alembic
 
+# Run under both setups: as a superuser and as Supabase's postgres role (conftest.py).
+pytestmark = pytest.mark.supabase
+
 # Two small views of schema analytics, one reading the other, each with its policy: they
 # give the dependency order something to order without the (large) views of the seed.
 TEST_VIEWS = """

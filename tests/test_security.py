@@ -15,6 +15,9 @@ import pytest
 
 from .conftest import connect, run_alembic
 
+# Run under both setups: as a superuser and as Supabase's postgres role (conftest.py).
+pytestmark = pytest.mark.supabase
+
 ENGINE_TABLES = (
     "pgfresh.refresh_queue", "pgfresh.alert_incidents", "pgfresh.settings", "pgfresh.view_sources")
 CALLS = (
@@ -83,8 +86,8 @@ def test_the_reader_role_may_read_every_shipped_view(db):
         assert unreadable == [], "each views/ file must GRANT SELECT ... TO dashboard_reader"
 
 
-def test_another_login_role_reads_through_membership_of_dashboard_reader(db):
-    with connect(db) as conn:
+def test_another_login_role_reads_through_membership_of_dashboard_reader(db, pg_setup):
+    with connect(db) as conn, connect(pg_setup.admin(db)) as admin:
         conn.execute("CALL pgfresh.refresh_view('mv_booking_trends', 'manual')")
         conn.execute("DROP ROLE IF EXISTS test_metabase")
         conn.execute("CREATE ROLE test_metabase LOGIN")
@@ -98,8 +101,9 @@ def test_another_login_role_reads_through_membership_of_dashboard_reader(db):
             assert refused(conn, "SELECT * FROM pgfresh.refresh_queue") == "42501"
             conn.execute("RESET ROLE")
         finally:
-            conn.execute("DROP OWNED BY test_metabase")
-            conn.execute("DROP ROLE test_metabase")
+            # DROP OWNED takes the role's privileges (PostgreSQL 15: CREATEROLE is not enough).
+            admin.execute("DROP OWNED BY test_metabase")
+            admin.execute("DROP ROLE test_metabase")
 
 
 def test_supabase_api_roles_can_read_or_run_none_of_it(schema_db):
