@@ -28,8 +28,16 @@ def _url() -> str:
     )
 
 
+def _begin_commit() -> bool:
+    """Offline (--sql), the script is one BEGIN ... COMMIT, unless `-x begin_commit=false`:
+    for a runner that puts each file in a transaction of its own (the Supabase CLI runs a
+    migration file as one transaction, and a COMMIT in it would end that early)."""
+    value = context.get_x_argument(as_dictionary=True).get("begin_commit", "true")
+    return str(value).lower() not in ("0", "false", "off", "no")
+
+
 def run_offline() -> None:
-    context.configure(url=_url(), literal_binds=True, transactional_ddl=True, **VERSION_TABLE)
+    context.configure(url=_url(), literal_binds=True, transactional_ddl=_begin_commit(), **VERSION_TABLE)
     with context.begin_transaction():
         for stmt in [BOOTSTRAP_SQL, *_session_settings()]:
             context.get_context().impl.static_output(stmt + ";\n")

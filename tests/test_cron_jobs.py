@@ -79,7 +79,8 @@ def test_scheduling_again_updates_each_job_in_place_and_leaves_other_roles_jobs_
         admin.execute("DROP ROLE IF EXISTS pgfresh_other")
         admin.execute("CREATE ROLE pgfresh_other LOGIN")
         warnings = []
-        conn.add_notice_handler(lambda d: warnings.append(d.message_primary) if d.severity == "WARNING" else None)
+        conn.add_notice_handler(
+            lambda d: warnings.append(d.message_primary) if d.severity == "WARNING" else None)
         try:
             other = admin.execute("SELECT cron.schedule_in_database('cron_dashboard_5min', '1 1 * * *', "
                                   "'SELECT 2', current_database(), 'pgfresh_other')").fetchone()[0]

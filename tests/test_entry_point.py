@@ -115,7 +115,8 @@ def test_every_attempt_writes_one_json_log_line(db, pg_setup):
             "SELECT id FROM pgfresh.job_runs WHERE status = 'skipped'").fetchall()
         assert rows and not skipped
     run_id = rows[0][0]
-    lines = [ln for ln in pg_setup.cluster.logfile.read_text().splitlines() if '"event": "pgfresh.refresh"' in ln]
+    log = pg_setup.cluster.logfile.read_text()
+    lines = [ln for ln in log.splitlines() if '"event": "pgfresh.refresh"' in ln]
     records = [json.loads(ln.split("LOG:  ", 1)[1]) for ln in lines]
     mine = [r for r in records if r["job_run_id"] == run_id and r["database"] == db.rsplit("/", 1)[1]]
     assert len(mine) == 1
@@ -134,7 +135,8 @@ def test_a_failed_attempt_logs_its_error_and_sqlstate(db, pg_setup):
             "SELECT id, status, sqlstate FROM pgfresh.refresh_materialized_views('mv_test_broken')"
         ).fetchone()
     assert row[1:] == ("failed", "22012")
-    lines = [ln for ln in pg_setup.cluster.logfile.read_text().splitlines() if '"event": "pgfresh.refresh"' in ln]
+    log = pg_setup.cluster.logfile.read_text()
+    lines = [ln for ln in log.splitlines() if '"event": "pgfresh.refresh"' in ln]
     records = [json.loads(ln.split("LOG:  ", 1)[1]) for ln in lines]
     mine = [r for r in records if r["job_run_id"] == row[0] and r["database"] == db.rsplit("/", 1)[1]]
     assert [(r["status"], r["sqlstate"]) for r in mine] == [("failed", "22012")]
