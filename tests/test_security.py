@@ -59,11 +59,13 @@ def refused(conn: psycopg.Connection, sql: str) -> str | None:
     return None
 
 
-def test_the_reader_role_reads_the_views_and_job_runs_and_nothing_else(db):
+def test_the_reader_role_reads_the_views_and_job_runs_and_nothing_else(db, pg_setup):
     with connect(db) as conn:
         conn.execute("CALL pgfresh.refresh_view('mv_booking_trends', 'manual')")
         assert conn.execute(
             "SELECT rolcanlogin FROM pg_roles WHERE rolname = 'dashboard_reader'").fetchone() == (False,)
+    # SET ROLE takes membership of the role: a superuser's session (Supabase's postgres has none).
+    with connect(pg_setup.admin(db)) as conn:
         conn.execute("SET ROLE dashboard_reader")
         assert refused(conn, "SELECT * FROM analytics.mv_booking_trends") is None
         assert refused(conn, "SELECT * FROM pgfresh.job_runs") is None
@@ -87,19 +89,20 @@ def test_the_reader_role_may_read_every_shipped_view(db):
 
 
 def test_another_login_role_reads_through_membership_of_dashboard_reader(db, pg_setup):
+    # The role grants; the superuser's session plays the other login role (SET ROLE).
     with connect(db) as conn, connect(pg_setup.admin(db)) as admin:
         conn.execute("CALL pgfresh.refresh_view('mv_booking_trends', 'manual')")
         conn.execute("DROP ROLE IF EXISTS test_metabase")
         conn.execute("CREATE ROLE test_metabase LOGIN")
         try:
-            conn.execute("SET ROLE test_metabase")
-            assert refused(conn, "SELECT * FROM analytics.mv_booking_trends") == "42501"
-            conn.execute("RESET ROLE")
+            admin.execute("SET ROLE test_metabase")
+            assert refused(admin, "SELECT * FROM analytics.mv_booking_trends") == "42501"
+            admin.execute("RESET ROLE")
             conn.execute("GRANT dashboard_reader TO test_metabase")
-            conn.execute("SET ROLE test_metabase")
-            assert refused(conn, "SELECT * FROM analytics.mv_booking_trends") is None
-            assert refused(conn, "SELECT * FROM pgfresh.refresh_queue") == "42501"
-            conn.execute("RESET ROLE")
+            admin.execute("SET ROLE test_metabase")
+            assert refused(admin, "SELECT * FROM analytics.mv_booking_trends") is None
+            assert refused(admin, "SELECT * FROM pgfresh.refresh_queue") == "42501"
+            admin.execute("RESET ROLE")
         finally:
             # DROP OWNED takes the role's privileges (PostgreSQL 15: CREATEROLE is not enough).
             admin.execute("DROP OWNED BY test_metabase")

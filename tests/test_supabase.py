@@ -140,8 +140,10 @@ def test_revision_and_the_scratch_database_work_as_the_role(cron_db, pg_setup, t
                  "alembic.ini"):
         src = ROOT / name
         (shutil.copytree if src.is_dir() else shutil.copy)(src, project / name)
-    view = project / "views" / "mv_support_sla.sql"
-    view.write_text(view.read_text() + "\n-- edited by a test\n")
+    view = project / "views" / "mv_booking_trends.sql"
+    view.write_text(view.read_text().replace(
+        "coalesce(bd.no_show, 0) AS no_shows,",
+        "coalesce(bd.no_show, 0) AS no_shows,\n        coalesce(bd.completed, 0) AS completions,", 1))
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         assert cli.main(["--database-url", cron_db, "--root", str(project), "revision", "-m", "edit"]) == 0
@@ -230,25 +232,19 @@ def test_without_pg_read_all_settings_missing_pg_cron_is_pf302_saying_why(db, pg
     assert "without_cron=true" in err.value.diag.message_hint
 
 
-def test_with_pg_cron_the_jobs_need_no_pg_monitor(cron_db, pg_setup):
-    run_alembic(cron_db, "upgrade", "head")
-    with lacking(pg_setup, cron_db, *NO_PG_MONITOR), connect(cron_db) as conn:
-        before = cron_jobs(conn)
-        jobid = conn.execute("SELECT pgfresh.schedule_job(%s, %s, %s)", JOB).fetchone()[0]
-        assert jobid in [j for j, *_ in before] and cron_jobs(conn) == before
-        assert conn.execute("SELECT pgfresh.unschedule_job(%s)", JOB[:1]).fetchone() == (True,)
-
-
 SCHEDULE = "cron.schedule(text,text,text)"
 ALTER_JOB = "cron.alter_job(bigint,text,text,text,text,boolean)"
 UNSCHEDULE = "cron.unschedule(bigint)"
 # (what is missing as DETAIL names it, the GRANT the HINT gives, revoke, restore). pg_cron's
-# own defaults grant SELECT on cron.job and EXECUTE on schedule/unschedule to PUBLIC.
+# own defaults grant SELECT on cron.job and EXECUTE on schedule/unschedule to PUBLIC;
+# pg_read_all_data brings USAGE on every schema and SELECT on every table.
 MISSING = [
     ("USAGE on schema cron", "GRANT USAGE ON SCHEMA cron TO postgres",
-     "REVOKE USAGE ON SCHEMA cron FROM postgres", "GRANT USAGE ON SCHEMA cron TO postgres"),
+     "REVOKE USAGE ON SCHEMA cron FROM postgres; REVOKE pg_read_all_data FROM postgres",
+     "GRANT USAGE ON SCHEMA cron TO postgres; GRANT pg_read_all_data TO postgres"),
     ("SELECT on table cron.job", "GRANT SELECT ON cron.job TO postgres",
-     "REVOKE SELECT ON cron.job FROM postgres, PUBLIC", "GRANT SELECT ON cron.job TO postgres, PUBLIC"),
+     "REVOKE SELECT ON cron.job FROM postgres, PUBLIC; REVOKE pg_read_all_data FROM postgres",
+     "GRANT SELECT ON cron.job TO postgres, PUBLIC; GRANT pg_read_all_data TO postgres"),
     (f"EXECUTE on function {UNSCHEDULE}", f"GRANT EXECUTE ON FUNCTION {UNSCHEDULE} TO postgres",
      f"REVOKE EXECUTE ON FUNCTION {UNSCHEDULE} FROM postgres, PUBLIC",
      f"GRANT EXECUTE ON FUNCTION {UNSCHEDULE} TO postgres, PUBLIC"),
@@ -262,24 +258,30 @@ MISSING = [
 ]
 
 
-@pytest.mark.parametrize(("missing", "grant", "revoke", "restore"), MISSING, ids=[m[0] for m in MISSING])
-def test_a_missing_pg_cron_privilege_is_pf601_naming_it_before_any_job_changes(
-        cron_db, pg_setup, missing, grant, revoke, restore):
+def test_with_pg_cron_the_jobs_need_no_pg_monitor_and_a_missing_privilege_is_pf601(cron_db, pg_setup):
+    """One install, then each privilege taken away in turn: scheduling (and, where it needs
+    it, removing) a job stops with PF601, DETAIL naming what is missing and HINT the grant,
+    and no job changed. Without pg_monitor both work."""
     run_alembic(cron_db, "upgrade", "head")
     with connect(cron_db) as conn:  # opened before: a role without LOGIN keeps its session
         before = cron_jobs(conn)
-        with lacking(pg_setup, cron_db, revoke, restore):
-            calls = [("SELECT pgfresh.schedule_job(%s, %s, %s)", JOB)]
-            if "schedule(" not in missing and "alter_job" not in missing and missing != "LOGIN":
-                calls.append(("SELECT pgfresh.unschedule_job(%s)", JOB[:1]))  # removing needs it too
-            for sql, args in calls:
-                with pytest.raises(psycopg.Error) as err:
-                    conn.execute(sql, args)
-                assert err.value.sqlstate == "PF601", sql
-                assert err.value.diag.message_detail == f"Missing: {missing}." or (
-                    missing == "LOGIN" and err.value.diag.message_detail.startswith("Missing: LOGIN"))
-                assert grant in err.value.diag.message_hint
-        assert cron_jobs(conn) == before
+        with lacking(pg_setup, cron_db, *NO_PG_MONITOR):
+            jobid = conn.execute("SELECT pgfresh.schedule_job(%s, %s, %s)", JOB).fetchone()[0]
+            assert jobid in [j for j, *_ in before] and cron_jobs(conn) == before
+        for missing, grant, revoke, restore in MISSING:
+            with lacking(pg_setup, cron_db, revoke, restore):
+                calls = [("SELECT pgfresh.schedule_job(%s, %s, %s)", JOB)]
+                if missing in (MISSING[0][0], MISSING[1][0], MISSING[2][0]):  # removing needs these too
+                    calls.append(("SELECT pgfresh.unschedule_job(%s)", JOB[:1]))
+                for sql, args in calls:
+                    with pytest.raises(psycopg.Error) as err:
+                        conn.execute(sql, args)
+                    assert err.value.sqlstate == "PF601", (missing, sql)
+                    assert err.value.diag.message_detail.startswith(f"Missing: {missing}"), missing
+                    assert err.value.diag.message_detail.count(";") == 0, missing  # nothing else
+                    assert grant in err.value.diag.message_hint, missing
+            assert cron_jobs(conn) == before, missing
+        assert conn.execute("SELECT pgfresh.unschedule_job(%s)", JOB[:1]).fetchone() == (True,)
 
 
 @stale_initial
