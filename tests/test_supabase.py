@@ -188,6 +188,8 @@ def test_the_revisions_as_plain_sql_apply_as_the_supabase_cli_does(cron_db, pg_s
     ).stdout
     lines = script.splitlines()
     assert "BEGIN;" not in lines and "COMMIT;" not in lines
+    with connect(cron_db) as conn:  # a project pgfresh never touched: no version table yet
+        conn.execute("DROP SCHEMA pgfresh CASCADE")
     with connect(pg_setup.admin(cron_db)) as admin:
         admin.execute("DROP ROLE IF EXISTS cli_login_postgres")
         admin.execute("CREATE ROLE cli_login_postgres LOGIN NOINHERIT IN ROLE postgres")
