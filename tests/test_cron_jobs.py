@@ -10,8 +10,8 @@ import pytest
 
 from .conftest import ROOT, connect, run_alembic
 
-# Run under both setups: as a superuser and as Supabase's postgres role (conftest.py).
-pytestmark = pytest.mark.supabase
+# The tests marked supabase run under both setups: as a superuser and as Supabase's postgres
+# role (conftest.py); the parametrized checks of arguments, pure logic, as the superuser.
 
 
 def cron_sources() -> dict[str, tuple[str, str, list[str]]]:
@@ -43,6 +43,7 @@ def test_the_jobs_are_named_with_the_seed_prefix_and_call_plpgsql_only():
         assert command.startswith(("CALL pgfresh.", "SELECT pgfresh."))
 
 
+@pytest.mark.supabase
 def test_upgrade_schedules_the_jobs_and_downgrade_removes_exactly_them(cron_db, pg_setup):
     with connect(cron_db) as conn:
         foreign = [
@@ -68,6 +69,7 @@ def test_upgrade_schedules_the_jobs_and_downgrade_removes_exactly_them(cron_db, 
                 conn.execute("SELECT cron.unschedule(%s::bigint)", [jobid])
 
 
+@pytest.mark.supabase
 def test_scheduling_again_updates_each_job_in_place_and_leaves_other_roles_jobs_alone(cron_db, pg_setup):
     run_alembic(cron_db, "upgrade", "head")
     # Scheduling a job for another role takes a superuser (on Supabase: supabase_admin).
@@ -105,6 +107,7 @@ def test_scheduling_again_updates_each_job_in_place_and_leaves_other_roles_jobs_
     assert [(s, c) for n, _, s, c, _ in ours if n == "cron_dashboard_5min"] == [(schedule, command)]
 
 
+@pytest.mark.supabase
 def test_a_job_name_taken_in_another_database_is_refused(cron_db):
     run_alembic(cron_db, "upgrade", "head")
     with connect(cron_db) as conn:
@@ -126,6 +129,7 @@ def test_a_job_name_taken_in_another_database_is_refused(cron_db):
             conn.execute("SELECT cron.unschedule(%s::bigint)", [other])
 
 
+@pytest.mark.supabase
 def test_pg_cron_refusing_a_schedule_is_a_clear_error(cron_db):
     run_alembic(cron_db, "upgrade", "head")
     with connect(cron_db) as conn, pytest.raises(psycopg.Error) as err:
@@ -135,6 +139,7 @@ def test_pg_cron_refusing_a_schedule_is_a_clear_error(cron_db):
     assert "61 * * * *" in err.value.diag.message_detail
 
 
+@pytest.mark.supabase
 def test_the_cron_revision_stops_without_pg_cron_and_says_how_to_enable_it(schema_db, pg_setup):
     with pytest.raises(psycopg.Error) as err:
         run_alembic(schema_db, "upgrade", "head", without_cron=False)
@@ -148,6 +153,7 @@ def test_the_cron_revision_stops_without_pg_cron_and_says_how_to_enable_it(schem
         assert conn.execute("SELECT to_regnamespace('analytics')").fetchone()[0] is None
 
 
+@pytest.mark.supabase
 def test_without_cron_installs_everything_but_the_jobs(cron_db):
     with connect(cron_db) as conn:
         before = jobs(conn)
@@ -193,6 +199,7 @@ def test_seconds_schedules_are_used_where_pg_cron_supports_them(db, schedule, ve
     assert got == expected
 
 
+@pytest.mark.supabase
 def test_unscheduling_a_job_that_is_not_there_is_a_notice(db):
     with connect(db) as conn:
         notices = []

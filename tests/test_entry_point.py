@@ -9,8 +9,8 @@ import pytest
 
 from .conftest import connect
 
-# Run under both setups: as a superuser and as Supabase's postgres role (conftest.py).
-pytestmark = pytest.mark.supabase
+# The tests marked supabase run under both setups: as a superuser and as Supabase's postgres
+# role (conftest.py); the parametrized checks of arguments, pure logic, as the superuser.
 
 # A Wednesday in July, noon in New York (the default business time zone): business hours.
 NOON = "2026-07-15 12:00 America/New_York"
@@ -51,6 +51,7 @@ def test_a_cron_job_id_refreshes_exactly_its_due_views(db, at, job):
         assert [r[0] for r in rows] == [v for v in order if v in EXPECTED[(at, job)]]
 
 
+@pytest.mark.supabase
 def test_a_view_name_refreshes_that_view_and_a_second_call_refreshes_it_again(db):
     with connect(db) as conn:
         for name in ("mv_support_sla", "analytics.mv_support_sla"):
@@ -62,6 +63,7 @@ def test_a_view_name_refreshes_that_view_and_a_second_call_refreshes_it_again(db
                             ).fetchone()[0] is True
 
 
+@pytest.mark.supabase
 def test_queue_refreshes_the_views_with_pending_requests_once(db):
     with connect(db) as conn:
         for view in ("mv_revenue_trends", "mv_revenue_trends", "mv_support_sla"):
@@ -89,6 +91,7 @@ def test_an_unknown_id_is_refused_and_refreshes_nothing(db, bad):
                             "AND ispopulated").fetchone()[0] == 0
 
 
+@pytest.mark.supabase
 def test_the_procedure_commits_view_by_view_and_returns_the_outcomes(db):
     with connect(db) as conn:
         outcomes = conn.execute(
@@ -105,6 +108,7 @@ def test_the_procedure_commits_view_by_view_and_returns_the_outcomes(db):
         assert again == []
 
 
+@pytest.mark.supabase
 def test_every_attempt_writes_one_json_log_line(db, pg_setup):
     with connect(db) as conn:
         conn.execute("SELECT pgfresh.request_refresh('mv_support_sla', 'test')")
@@ -126,6 +130,7 @@ def test_every_attempt_writes_one_json_log_line(db, pg_setup):
     assert isinstance(record["duration_ms"], (int, float)) and record["duration_ms"] >= 0
 
 
+@pytest.mark.supabase
 def test_a_failed_attempt_logs_its_error_and_sqlstate(db, pg_setup):
     with connect(db) as conn:
         conn.execute("CREATE MATERIALIZED VIEW analytics.mv_test_broken AS "
@@ -143,6 +148,7 @@ def test_a_failed_attempt_logs_its_error_and_sqlstate(db, pg_setup):
     assert "division by zero" in mine[0]["error"]
 
 
+@pytest.mark.supabase
 def test_service_role_may_call_it_and_anon_may_not(db):
     with connect(db) as conn:
         for role in ("service_role", "anon"):
