@@ -149,7 +149,8 @@ def superuser_setup(cluster: Cluster, head_template: str) -> Setup:
 def supabase_setup(cluster: Cluster) -> Iterator[Setup]:
     """The Supabase-like cluster, started on first use (about 5 s): superuser
     supabase_admin; the role postgres owns database postgres (pg_cron's) and the test
-    databases, and loads schema/ and migrates in them itself."""
+    databases, and loads schema/ and migrates in them itself. (It takes ``cluster`` so
+    that it is torn down first, while the SIGTERM handler of ``cluster`` is in place.)"""
     home = Path(tempfile.mkdtemp(prefix="pgfresh-test-supabase-"))
     os.chmod(home, 0o755)
     c = Cluster(home=home, port=free_port(), cron_db=SUPABASE_CRON_DB, superuser="supabase_admin")
