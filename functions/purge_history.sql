@@ -49,7 +49,11 @@ BEGIN
             GET DIAGNOSTICS v_count = ROW_COUNT;
         EXCEPTION WHEN insufficient_privilege THEN
             RAISE WARNING 'pgfresh: may not delete from cron.job_run_details; its history is kept'
-                USING HINT = 'Run pgfresh.purge_history() as the role that owns the pg_cron jobs.';
+                USING ERRCODE = 'PF603',
+                      DETAIL = pg_catalog.format('Role %I (the owner of pgfresh) lacks DELETE on cron.job_run_details.',
+                                                 CURRENT_USER),
+                      HINT = pg_catalog.format('As the superuser that created pg_cron: '
+                                               'GRANT DELETE ON cron.job_run_details TO %I.', CURRENT_USER);
             v_count := NULL;
         END;
         table_name := 'cron.job_run_details';

@@ -1,12 +1,16 @@
 -- pgfresh.schedule_job(name, schedule, command): creates or updates the pg_cron job of
 -- that name in this database; what the files of cron/ call (their undo is
--- pgfresh.unschedule_job). Idempotent by name: an existing job is updated in place
--- (cron.alter_job, same jobid) and duplicates of the name in this database are removed,
--- whether or not this pg_cron's cron.schedule updates in place (1.4.2 and 1.6 do).
--- requires: functions/_cron_schedule.sql
+-- pgfresh.unschedule_job). Idempotent by name: this role's existing job of that name in
+-- this database is updated in place (cron.alter_job, same jobid) and its duplicates are
+-- removed, whether or not this pg_cron's cron.schedule updates in place (1.4.2 and 1.6 do);
+-- other roles' jobs of that name are left alone, with a WARNING.
+-- requires: functions/_cron_schedule.sql, functions/_require_cron_privileges.sql
 -- Without pg_cron in this database it stops (SQLSTATE PF302) and says how to enable it,
 -- unless the session setting pgfresh.without_cron is 'on' (alembic -x without_cron=true,
--- PGFRESH_WITHOUT_CRON=1): then it schedules nothing, says so in a NOTICE and returns NULL.
+-- PGFRESH_WITHOUT_CRON=1): then it schedules nothing, says so in a NOTICE and returns NULL,
+-- having read no setting and no object of pg_cron. A role that lacks a privilege on
+-- pg_cron's objects (or LOGIN) is stopped with PF601 before any job is touched. It runs as
+-- its caller (no SECURITY DEFINER): the job is pg_cron's record of that role.
 CREATE FUNCTION pgfresh.schedule_job(p_job_name text, p_schedule text, p_command text)
 RETURNS bigint
 LANGUAGE plpgsql
@@ -17,8 +21,9 @@ DECLARE
     -- pg_cron creates its objects in schema cron whatever the extension's schema is.
     v_cron_schema constant text := 'cron';
     v_other_database text;
-    v_cron_database constant text := current_setting('cron.database_name', TRUE);
-    v_preload constant text := current_setting('shared_preload_libraries');
+    v_other_roles text;
+    v_cron_database text;
+    v_preload text;
     v_without_cron constant text :=
         'To install without schedules (an outside scheduler calls pgfresh.run_due): '
         'alembic -x without_cron=true upgrade head, or PGFRESH_WITHOUT_CRON=1.';
@@ -52,6 +57,22 @@ BEGIN
 
     SELECT e.extversion INTO v_cron_version FROM pg_catalog.pg_extension AS e WHERE e.extname = 'pg_cron';
     IF v_cron_version IS NULL THEN
+        -- Why it is missing is in two superuser-only settings (readable by superusers and
+        -- members of pg_read_all_settings: on Supabase, postgres through pg_monitor).
+        IF NOT pg_catalog.pg_has_role('pg_read_all_settings', 'USAGE') THEN
+            RAISE EXCEPTION 'pgfresh: pg_cron is not installed in database %', current_database()
+                USING ERRCODE = 'PF302',
+                      DETAIL = pg_catalog.format(
+                          'The extension is not created here. Role %I cannot tell whether pg_cron is loaded: '
+                          'shared_preload_libraries and cron.database_name are readable only by superusers '
+                          'and members of pg_read_all_settings.', CURRENT_USER),
+                      HINT = pg_catalog.format(
+                          'Ask the administrator to add pg_cron to shared_preload_libraries, set cron.database_name = %L '
+                          'and run CREATE EXTENSION pg_cron in database %s, then migrate again. %s',
+                          current_database(), current_database(), v_without_cron);
+        END IF;
+        v_preload := current_setting('shared_preload_libraries');
+        v_cron_database := current_setting('cron.database_name', TRUE);
         IF v_preload !~ '(^|[\s,])"?pg_cron"?($|[\s,])' THEN
             RAISE EXCEPTION 'pgfresh: pg_cron is not installed in database %', current_database()
                 USING ERRCODE = 'PF302',
@@ -80,6 +101,7 @@ BEGIN
                           current_database(), v_without_cron);
         END IF;
     END IF;
+    PERFORM pgfresh._require_cron_privileges(TRUE);
 
     v_schedule := pgfresh._cron_schedule(p_schedule, v_cron_version);
     IF v_schedule IS DISTINCT FROM p_schedule THEN
@@ -91,8 +113,22 @@ BEGIN
     -- EXECUTE (so that this function compiles anywhere), arguments as parameters.
     EXECUTE pg_catalog.format(
         'SELECT array_agg(j.jobid ORDER BY j.jobid) FROM %I.job AS j '
-        'WHERE j.jobname = $1 AND j.database = pg_catalog.current_database()', v_cron_schema
+        'WHERE j.jobname = $1 AND j.username = CURRENT_USER AND j.database = pg_catalog.current_database()',
+        v_cron_schema
     ) INTO v_jobids USING p_job_name;
+    -- Another role's job of the same name is not this role's to change (pg_cron lets only a
+    -- superuser, or a role that may write cron.job, alter or remove it): left alone, said.
+    EXECUTE pg_catalog.format(
+        'SELECT pg_catalog.string_agg(DISTINCT j.username, '', '') FROM %I.job AS j '
+        'WHERE j.jobname = $1 AND j.username <> CURRENT_USER AND j.database = pg_catalog.current_database()',
+        v_cron_schema
+    ) INTO v_other_roles USING p_job_name;
+    IF v_other_roles IS NOT NULL THEN
+        RAISE WARNING 'pgfresh: role % also has a pg_cron job named % in this database; it is left alone',
+            v_other_roles, p_job_name
+            USING HINT = 'Both run. A superuser can remove the other one: SELECT cron.unschedule(jobid) '
+                         'FROM cron.job WHERE jobname = ... AND username = ...;';
+    END IF;
     -- pg_cron keeps a name unique per role across databases: cron.schedule would take over
     -- this role's job of that name in another database. Refuse instead.
     EXECUTE pg_catalog.format(
@@ -129,7 +165,7 @@ END
 $$;
 
 COMMENT ON FUNCTION pgfresh.schedule_job(text, text, text) IS
-'Creates or updates (same jobid) the pg_cron job of that name in this database; returns its jobid. Invalid arguments PF301; pg_cron not installed PF302 (with how to enable it), unless pgfresh.without_cron = on: then nothing is scheduled and NULL returned.';
+'Creates or updates (same jobid) this role''s pg_cron job of that name in this database; returns its jobid. Invalid arguments PF301; pg_cron not installed PF302 (with how to enable it); a privilege on pg_cron missing PF601; unless pgfresh.without_cron = on: then nothing is read or scheduled and NULL returned.';
 
 -- Called by migrations only.
 REVOKE ALL ON FUNCTION pgfresh.schedule_job(text, text, text) FROM public;

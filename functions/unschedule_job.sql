@@ -1,7 +1,10 @@
--- pgfresh.unschedule_job(name): removes the pg_cron job of that name in this database, the
--- derived undo of a cron/ file. Never touches another job: other names, and jobs of the
--- same name that run in another database, stay in cron.job.
--- A job that is not there (or no pg_cron at all: a without_cron install) is a NOTICE.
+-- pgfresh.unschedule_job(name): removes this role's pg_cron job of that name in this
+-- database, the derived undo of a cron/ file. Never touches another job: other names, and
+-- jobs of the same name of other roles or that run in another database, stay in cron.job.
+-- requires: functions/_require_cron_privileges.sql
+-- A job that is not there, or no pg_cron at all, is a NOTICE. With pgfresh.without_cron
+-- 'on' it touches nothing of pg_cron either (a NOTICE). A role that may not remove jobs
+-- is stopped with PF601 before any job is touched.
 CREATE FUNCTION pgfresh.unschedule_job(p_job_name text)
 RETURNS boolean
 LANGUAGE plpgsql
@@ -21,10 +24,16 @@ BEGIN
             current_database(), p_job_name;
         RETURN FALSE;
     END IF;
+    IF current_setting('pgfresh.without_cron', TRUE) = 'on' THEN
+        RAISE NOTICE 'pgfresh: without_cron is on: job % not looked for', p_job_name;
+        RETURN FALSE;
+    END IF;
+    PERFORM pgfresh._require_cron_privileges(FALSE);
     -- Through EXECUTE: schema cron exists only where pg_cron is installed.
     EXECUTE pg_catalog.format(
         'SELECT array_agg(j.jobid ORDER BY j.jobid) FROM %I.job AS j '
-        'WHERE j.jobname = $1 AND j.database = pg_catalog.current_database()', v_cron_schema
+        'WHERE j.jobname = $1 AND j.username = CURRENT_USER AND j.database = pg_catalog.current_database()',
+        v_cron_schema
     ) INTO v_jobids USING p_job_name;
     IF v_jobids IS NULL THEN
         RAISE NOTICE 'pgfresh: no pg_cron job % in database %: nothing to remove', p_job_name, current_database();
@@ -38,7 +47,7 @@ END
 $$;
 
 COMMENT ON FUNCTION pgfresh.unschedule_job(text) IS
-'Removes the pg_cron job of that name in this database (and nothing else); false, with a NOTICE, when there is none.';
+'Removes this role''s pg_cron job of that name in this database (and nothing else); false, with a NOTICE, when there is none or pgfresh.without_cron = on. A privilege on pg_cron missing: PF601.';
 
 -- Called by migrations only.
 REVOKE ALL ON FUNCTION pgfresh.unschedule_job(text) FROM public;

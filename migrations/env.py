@@ -6,14 +6,13 @@ or a Connection, so tests and pytest-alembic can inject one), ``sqlalchemy.url``
 ``pgfresh``, which is created here before the first revision runs.
 """
 
-import os
 from logging.config import fileConfig
 
 from alembic import context
 from sqlalchemy import Connection, Engine, create_engine, pool
 
 from pgfresh import config as pgfresh_config
-from pgfresh.migration import BOOTSTRAP_SQL
+from pgfresh.migration import BOOTSTRAP_SQL, without_cron
 
 config = context.config
 if config.config_file_name is not None and not config.attributes.get("quiet"):
@@ -28,27 +27,24 @@ def _url() -> str:
     )
 
 
+def _begin_commit() -> bool:
+    """Offline (--sql), the script is one BEGIN ... COMMIT, unless `-x begin_commit=false`:
+    for a runner that puts each file in a transaction of its own (the Supabase CLI runs a
+    migration file as one transaction, and a COMMIT in it would end that early)."""
+    value = context.get_x_argument(as_dictionary=True).get("begin_commit", "true")
+    return str(value).lower() not in ("0", "false", "off", "no")
+
+
 def run_offline() -> None:
-    context.configure(url=_url(), literal_binds=True, transactional_ddl=True, **VERSION_TABLE)
+    context.configure(url=_url(), literal_binds=True, transactional_ddl=_begin_commit(), **VERSION_TABLE)
     with context.begin_transaction():
         for stmt in [BOOTSTRAP_SQL, *_session_settings()]:
             context.get_context().impl.static_output(stmt + ";\n")
         context.run_migrations()
 
 
-def _without_cron() -> bool:
-    """`alembic -x without_cron=true ...` or PGFRESH_WITHOUT_CRON=1: install everything but
-    the pg_cron jobs (for a database where an outside scheduler calls pgfresh.run_due)."""
-    value = (
-        config.attributes.get("without_cron")
-        or context.get_x_argument(as_dictionary=True).get("without_cron")
-        or os.environ.get("PGFRESH_WITHOUT_CRON", "")
-    )
-    return str(value).lower() in ("1", "true", "on", "yes")
-
-
 def _session_settings() -> list[str]:
-    return ["SET LOCAL pgfresh.without_cron = 'on'"] if _without_cron() else []
+    return ["SET LOCAL pgfresh.without_cron = 'on'"] if without_cron() else []
 
 
 def _run(connection: Connection) -> None:

@@ -10,6 +10,9 @@ import pytest
 
 from .conftest import ROOT, connect, run_alembic
 
+# The tests marked supabase run under both setups: as a superuser and as Supabase's postgres
+# role (conftest.py); the parametrized checks of arguments, pure logic, as the superuser.
+
 
 def cron_sources() -> dict[str, tuple[str, str, list[str]]]:
     """job name -> (schedule, command, statements) from the files of cron/."""
@@ -40,7 +43,8 @@ def test_the_jobs_are_named_with_the_seed_prefix_and_call_plpgsql_only():
         assert command.startswith(("CALL pgfresh.", "SELECT pgfresh."))
 
 
-def test_upgrade_schedules_the_jobs_and_downgrade_removes_exactly_them(cron_db):
+@pytest.mark.supabase
+def test_upgrade_schedules_the_jobs_and_downgrade_removes_exactly_them(cron_db, pg_setup):
     with connect(cron_db) as conn:
         foreign = [
             conn.execute("SELECT cron.schedule(%s, %s, %s)", job).fetchone()[0]
@@ -55,7 +59,7 @@ def test_upgrade_schedules_the_jobs_and_downgrade_removes_exactly_them(cron_db):
         assert set(installed) == PROJECT_JOBS | {"nightly_vacuum_report", "cron_dashboard_custom"}
         for name, (schedule, command, _) in cron_sources().items():
             expected = "* * * * *" if schedule == "30 seconds" else schedule  # pg_cron 1.4: no seconds
-            assert installed[name] == (expected, command, "pgfresh_cron")
+            assert installed[name] == (expected, command, pg_setup.cron_db)
         run_alembic(cron_db, "downgrade", "base")
         with connect(cron_db) as conn:
             assert jobs(conn) == others_before
@@ -65,18 +69,23 @@ def test_upgrade_schedules_the_jobs_and_downgrade_removes_exactly_them(cron_db):
                 conn.execute("SELECT cron.unschedule(%s::bigint)", [jobid])
 
 
-def test_scheduling_again_updates_each_job_in_place_and_removes_duplicates(cron_db):
+@pytest.mark.supabase
+def test_scheduling_again_updates_each_job_in_place_and_leaves_other_roles_jobs_alone(cron_db, pg_setup):
     run_alembic(cron_db, "upgrade", "head")
-    with connect(cron_db) as conn:
+    # Scheduling a job for another role takes a superuser (on Supabase: supabase_admin).
+    with connect(cron_db) as conn, connect(pg_setup.admin(cron_db)) as admin:
         before = {name: jobid for name, jobid, *_ in jobs(conn)}
         # An operator changed a job by hand; another role scheduled a job of the same name.
         conn.execute("SELECT cron.alter_job(%s, schedule => '*/30 * * * *', command => 'SELECT 1')",
                      [before["cron_dashboard_5min"]])
-        conn.execute("DROP ROLE IF EXISTS pgfresh_other")
-        conn.execute("CREATE ROLE pgfresh_other LOGIN")
+        admin.execute("DROP ROLE IF EXISTS pgfresh_other")
+        admin.execute("CREATE ROLE pgfresh_other LOGIN")
+        warnings = []
+        conn.add_notice_handler(
+            lambda d: warnings.append(d.message_primary) if d.severity == "WARNING" else None)
         try:
-            conn.execute("SELECT cron.schedule_in_database('cron_dashboard_5min', '1 1 * * *', 'SELECT 2', "
-                         "current_database(), 'pgfresh_other')")
+            other = admin.execute("SELECT cron.schedule_in_database('cron_dashboard_5min', '1 1 * * *', "
+                                  "'SELECT 2', current_database(), 'pgfresh_other')").fetchone()[0]
             assert [r[0] for r in jobs(conn)].count("cron_dashboard_5min") == 2
             # What an upgrade runs: the statements of cron/, twice.
             for _ in range(2):
@@ -85,27 +94,33 @@ def test_scheduling_again_updates_each_job_in_place_and_removes_duplicates(cron_
                         conn.execute(stmt)
             after = jobs(conn)
         finally:
-            conn.execute("DELETE FROM cron.job WHERE username = 'pgfresh_other'")
-            conn.execute("DROP ROLE pgfresh_other")
-    assert {name: jobid for name, jobid, *_ in after} == before
-    assert len(after) == len(before)
+            admin.execute("DELETE FROM cron.job WHERE username = 'pgfresh_other'")
+            admin.execute("DROP ROLE pgfresh_other")
+    # The other role's job is not this role's to change (pg_cron refuses a non-superuser):
+    # left alone, with a WARNING at each scheduling.
+    assert [(s, c) for n, j, s, c, _ in after if j == other] == [("1 1 * * *", "SELECT 2")]
+    assert warnings and all("pgfresh_other" in w for w in warnings)
+    ours = [row for row in after if row[1] != other]
+    assert {name: jobid for name, jobid, *_ in ours} == before
+    assert len(ours) == len(before)
     schedule, command, _ = cron_sources()["cron_dashboard_5min"]
-    assert [(s, c) for n, _, s, c, _ in after if n == "cron_dashboard_5min"] == [(schedule, command)]
+    assert [(s, c) for n, _, s, c, _ in ours if n == "cron_dashboard_5min"] == [(schedule, command)]
 
 
+@pytest.mark.supabase
 def test_a_job_name_taken_in_another_database_is_refused(cron_db):
     run_alembic(cron_db, "upgrade", "head")
     with connect(cron_db) as conn:
         conn.execute("SELECT pgfresh.unschedule_job('cron_dashboard_nightly')")
         other = conn.execute("SELECT cron.schedule_in_database('cron_dashboard_nightly', '0 3 * * *', "
-                             "'SELECT 1', 'postgres')").fetchone()[0]
+                             "'SELECT 1', 'template1')").fetchone()[0]
         try:
             with pytest.raises(psycopg.Error) as err:
                 conn.execute("SELECT pgfresh.schedule_job('cron_dashboard_nightly', '0 * * * *', "
                              "'CALL pgfresh.run_due()')")
             assert err.value.sqlstate == "PF301"
             assert conn.execute("SELECT database, command FROM cron.job WHERE jobid = %s",
-                                [other]).fetchone() == ("postgres", "SELECT 1")
+                                [other]).fetchone() == ("template1", "SELECT 1")
             # unschedule_job leaves the other database's job alone too.
             removed = conn.execute("SELECT pgfresh.unschedule_job('cron_dashboard_nightly')").fetchone()[0]
             assert removed is False
@@ -114,6 +129,7 @@ def test_a_job_name_taken_in_another_database_is_refused(cron_db):
             conn.execute("SELECT cron.unschedule(%s::bigint)", [other])
 
 
+@pytest.mark.supabase
 def test_pg_cron_refusing_a_schedule_is_a_clear_error(cron_db):
     run_alembic(cron_db, "upgrade", "head")
     with connect(cron_db) as conn, pytest.raises(psycopg.Error) as err:
@@ -123,11 +139,13 @@ def test_pg_cron_refusing_a_schedule_is_a_clear_error(cron_db):
     assert "61 * * * *" in err.value.diag.message_detail
 
 
-def test_the_cron_revision_stops_without_pg_cron_and_says_how_to_enable_it(schema_db):
+@pytest.mark.supabase
+def test_the_cron_revision_stops_without_pg_cron_and_says_how_to_enable_it(schema_db, pg_setup):
     with pytest.raises(psycopg.Error) as err:
         run_alembic(schema_db, "upgrade", "head", without_cron=False)
     assert err.value.sqlstate == "PF302"
-    assert "pgfresh_cron" in err.value.diag.message_detail  # where pg_cron runs (cron.database_name)
+    # where pg_cron runs (cron.database_name)
+    assert f"database {pg_setup.cron_db} (cron.database_name)" in err.value.diag.message_detail
     for advice in ("cron.database_name", "CREATE EXTENSION pg_cron", "without_cron=true"):
         assert advice in err.value.diag.message_hint
     with connect(schema_db) as conn:
@@ -135,6 +153,7 @@ def test_the_cron_revision_stops_without_pg_cron_and_says_how_to_enable_it(schem
         assert conn.execute("SELECT to_regnamespace('analytics')").fetchone()[0] is None
 
 
+@pytest.mark.supabase
 def test_without_cron_installs_everything_but_the_jobs(cron_db):
     with connect(cron_db) as conn:
         before = jobs(conn)
@@ -180,6 +199,7 @@ def test_seconds_schedules_are_used_where_pg_cron_supports_them(db, schedule, ve
     assert got == expected
 
 
+@pytest.mark.supabase
 def test_unscheduling_a_job_that_is_not_there_is_a_notice(db):
     with connect(db) as conn:
         notices = []

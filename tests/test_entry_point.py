@@ -9,6 +9,9 @@ import pytest
 
 from .conftest import connect
 
+# The tests marked supabase run under both setups: as a superuser and as Supabase's postgres
+# role (conftest.py); the parametrized checks of arguments, pure logic, as the superuser.
+
 # A Wednesday in July, noon in New York (the default business time zone): business hours.
 NOON = "2026-07-15 12:00 America/New_York"
 # The same day at 23:00 local: outside business hours.
@@ -81,6 +84,7 @@ def test_run_due_is_the_procedure_under_another_name(db):
         assert err.value.sqlstate == "PF401"
 
 
+@pytest.mark.supabase
 def test_a_view_name_refreshes_that_view_and_a_second_call_refreshes_it_again(db):
     with connect(db) as conn:
         for name in ("mv_support_sla", "analytics.mv_support_sla"):
@@ -92,6 +96,7 @@ def test_a_view_name_refreshes_that_view_and_a_second_call_refreshes_it_again(db
                             ).fetchone()[0] is True
 
 
+@pytest.mark.supabase
 def test_queue_refreshes_the_views_with_pending_requests_once(db):
     with connect(db) as conn:
         for view in ("mv_revenue_trends", "mv_revenue_trends", "mv_support_sla"):
@@ -119,6 +124,7 @@ def test_an_unknown_id_is_refused_and_refreshes_nothing(db, bad):
                             "AND ispopulated").fetchone()[0] == 0
 
 
+@pytest.mark.supabase
 def test_the_procedure_commits_view_by_view_and_returns_the_outcomes(db):
     with connect(db) as conn:
         outcomes = conn.execute(
@@ -135,7 +141,8 @@ def test_the_procedure_commits_view_by_view_and_returns_the_outcomes(db):
         assert again == []
 
 
-def test_every_attempt_writes_one_json_log_line(db, cluster):
+@pytest.mark.supabase
+def test_every_attempt_writes_one_json_log_line(db, pg_setup):
     with connect(db) as conn:
         conn.execute("SELECT pgfresh.request_refresh('mv_support_sla', 'test')")
         rows = conn.execute(
@@ -145,7 +152,8 @@ def test_every_attempt_writes_one_json_log_line(db, cluster):
             "SELECT id FROM pgfresh.job_runs WHERE status = 'skipped'").fetchall()
         assert rows and not skipped
     run_id = rows[0][0]
-    lines = [ln for ln in cluster.logfile.read_text().splitlines() if '"event": "pgfresh.refresh"' in ln]
+    log = pg_setup.cluster.logfile.read_text()
+    lines = [ln for ln in log.splitlines() if '"event": "pgfresh.refresh"' in ln]
     records = [json.loads(ln.split("LOG:  ", 1)[1]) for ln in lines]
     mine = [r for r in records if r["job_run_id"] == run_id and r["database"] == db.rsplit("/", 1)[1]]
     assert len(mine) == 1
@@ -155,7 +163,8 @@ def test_every_attempt_writes_one_json_log_line(db, cluster):
     assert isinstance(record["duration_ms"], (int, float)) and record["duration_ms"] >= 0
 
 
-def test_a_failed_attempt_logs_its_error_and_sqlstate(db, cluster):
+@pytest.mark.supabase
+def test_a_failed_attempt_logs_its_error_and_sqlstate(db, pg_setup):
     with connect(db) as conn:
         conn.execute("CREATE MATERIALIZED VIEW analytics.mv_test_broken AS "
                      "SELECT 1 / (SELECT count(*) FROM public.users)::int AS x WITH NO DATA")
@@ -164,13 +173,15 @@ def test_a_failed_attempt_logs_its_error_and_sqlstate(db, cluster):
             "SELECT id, status, sqlstate FROM pgfresh.refresh_materialized_views('mv_test_broken')"
         ).fetchone()
     assert row[1:] == ("failed", "22012")
-    lines = [ln for ln in cluster.logfile.read_text().splitlines() if '"event": "pgfresh.refresh"' in ln]
+    log = pg_setup.cluster.logfile.read_text()
+    lines = [ln for ln in log.splitlines() if '"event": "pgfresh.refresh"' in ln]
     records = [json.loads(ln.split("LOG:  ", 1)[1]) for ln in lines]
     mine = [r for r in records if r["job_run_id"] == row[0] and r["database"] == db.rsplit("/", 1)[1]]
     assert [(r["status"], r["sqlstate"]) for r in mine] == [("failed", "22012")]
     assert "division by zero" in mine[0]["error"]
 
 
+@pytest.mark.supabase
 def test_service_role_may_call_it_and_anon_may_not(db):
     with connect(db) as conn:
         for role in ("service_role", "anon"):

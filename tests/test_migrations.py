@@ -14,6 +14,9 @@ from pgfresh.sources import parse_all, read_tree
 
 from .conftest import ROOT, connect, run_alembic
 
+# Run under both setups: as a superuser and as Supabase's postgres role (conftest.py).
+pytestmark = pytest.mark.supabase
+
 PROJECT_SCHEMAS = ("analytics", "pgfresh")
 
 

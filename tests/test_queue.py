@@ -23,6 +23,9 @@ from .engine import (
     waiting_on_lock,
 )
 
+# Run under both setups: as a superuser and as Supabase's postgres role (conftest.py).
+pytestmark = pytest.mark.supabase
+
 SOURCE_TABLES = ("bookings", "payments", "support_tickets", "insurance_documents",
                  "payout_reconciliations", "financial_transactions", "equipment", "equipment_maintenance")
 

@@ -25,6 +25,9 @@ from .engine import (
     waiting_on_lock,
 )
 
+# Run under both setups: as a superuser and as Supabase's postgres role (conftest.py).
+pytestmark = pytest.mark.supabase
+
 
 @pytest.fixture
 def edb(db: str) -> str:

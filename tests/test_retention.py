@@ -7,6 +7,9 @@ import pytest
 
 from .conftest import connect, run_alembic
 
+# Run under both setups: as a superuser and as Supabase's postgres role (conftest.py).
+pytestmark = pytest.mark.supabase
+
 OLD_RUNS_SQL = """
 INSERT INTO pgfresh.job_runs (view_name, source, status, started_at, finished_at)
 VALUES ('mv_booking_trends', 'old', 'success', now() - interval '40 days', now() - interval '40 days'),

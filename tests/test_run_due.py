@@ -6,7 +6,10 @@ import time
 
 import pytest
 
-from .conftest import connect, run_alembic
+from .conftest import SETUPS, connect, run_alembic
+
+# Run under both setups: as a superuser and as Supabase's postgres role (conftest.py).
+pytestmark = pytest.mark.supabase
 
 # Two small views of schema analytics, one reading the other, each with its policy: they
 # give the dependency order something to order without the (large) views of the seed.
@@ -77,37 +80,57 @@ def test_a_paused_view_is_not_scheduled_but_still_refreshes_by_hand(db):
         assert runs(conn) == before
 
 
+def _arm_tick(url: str) -> None:
+    """The hourly job every minute with a small test view of its policy; a queued request
+    for mv_booking_trends, whose schedule is paused so that only the queue refreshes it."""
+    run_alembic(url, "upgrade", "head")
+    with connect(url) as conn:
+        conn.execute("CREATE MATERIALIZED VIEW analytics.mv_test_tick AS SELECT 1 AS id WITH NO DATA")
+        conn.execute("CREATE UNIQUE INDEX mv_test_tick_id_idx ON analytics.mv_test_tick (id)")
+        conn.execute("INSERT INTO pgfresh.refresh_policies (view_name, cadence, refresh_every, cron_job) "
+                     "VALUES ('mv_test_tick', 'every', '1 hour', 'cron_dashboard_hourly')")
+        conn.execute("SELECT pgfresh.pause_schedule('mv_booking_trends')")
+        conn.execute("SELECT pgfresh.request_refresh('mv_booking_trends', 'test: queue tick')")
+        command = conn.execute(
+            "SELECT command FROM cron.job WHERE jobname = 'cron_dashboard_hourly'").fetchone()[0]
+        conn.execute("SELECT pgfresh.schedule_job('cron_dashboard_hourly', '* * * * *', %s)", [command])
+
+
 @pytest.mark.cron
-def test_a_real_pg_cron_tick_runs_the_jobs_and_writes_job_runs(cron_db):
-    """Waits for pg_cron (about a minute) in the pg_cron database: the hourly job,
-    rescheduled to every minute for the test with its own command, refreshes a small test
-    view of its policy; the queue job (every minute on pg_cron 1.4) serves a request for
-    mv_booking_trends, whose schedule is paused so that only the queue refreshes it."""
-    run_alembic(cron_db, "upgrade", "head")
-    with connect(cron_db) as conn:
-        try:
-            conn.execute("CREATE MATERIALIZED VIEW analytics.mv_test_tick AS SELECT 1 AS id WITH NO DATA")
-            conn.execute("CREATE UNIQUE INDEX mv_test_tick_id_idx ON analytics.mv_test_tick (id)")
-            conn.execute("INSERT INTO pgfresh.refresh_policies (view_name, cadence, refresh_every, cron_job) "
-                         "VALUES ('mv_test_tick', 'every', '1 hour', 'cron_dashboard_hourly')")
-            conn.execute("SELECT pgfresh.pause_schedule('mv_booking_trends')")
-            conn.execute("SELECT pgfresh.request_refresh('mv_booking_trends', 'test: queue tick')")
-            command = conn.execute(
-                "SELECT command FROM cron.job WHERE jobname = 'cron_dashboard_hourly'").fetchone()[0]
-            conn.execute("SELECT pgfresh.schedule_job('cron_dashboard_hourly', '* * * * *', %s)", [command])
-            wanted = {("mv_test_tick", "cron_dashboard_hourly", "success"),
-                      ("mv_booking_trends", "queue", "success")}
-            deadline = time.monotonic() + 150
-            seen: set[tuple[str, str, str]] = set()
-            while time.monotonic() < deadline and not seen >= wanted:
-                time.sleep(2)
-                seen = set(conn.execute("SELECT view_name, source, status FROM pgfresh.job_runs").fetchall())
-            details = set(conn.execute(
-                "SELECT j.jobname, d.status FROM cron.job_run_details AS d JOIN cron.job AS j USING (jobid) "
-                "WHERE j.jobname IN ('cron_dashboard_hourly', 'cron_dashboard_queue')"
-            ).fetchall())
-        finally:
-            conn.execute("SELECT pgfresh.unschedule_job('cron_dashboard_hourly')")
-            conn.execute("DROP MATERIALIZED VIEW IF EXISTS analytics.mv_test_tick")
-    assert seen >= wanted, seen
-    assert {("cron_dashboard_hourly", "succeeded"), ("cron_dashboard_queue", "succeeded")} <= details
+def test_a_real_pg_cron_tick_runs_the_jobs_and_writes_job_runs(request):
+    """Waits for pg_cron (about a minute) in the pg_cron database of both setups at once:
+    the superuser's cluster, and the Supabase-like one, where the jobs run as the ordinary
+    role postgres that scheduled them. The hourly job, rescheduled to every minute for the
+    test with its own command, refreshes a small test view of its policy; the queue job
+    (every minute on pg_cron 1.4) serves a request for mv_booking_trends."""
+    setups = [request.getfixturevalue(f"{name}_setup") for name in SETUPS]
+    urls = {s.name: s.url(s.cron_db) for s in setups}
+    wanted = {("mv_test_tick", "cron_dashboard_hourly", "success"), ("mv_booking_trends", "queue", "success")}
+    seen: dict[str, set[tuple[str, str, str]]] = {name: set() for name in urls}
+    details = {}
+    try:
+        for url in urls.values():
+            _arm_tick(url)
+        deadline = time.monotonic() + 150
+        while time.monotonic() < deadline and not all(s >= wanted for s in seen.values()):
+            time.sleep(2)
+            for name, url in urls.items():
+                with connect(url) as conn:
+                    seen[name] = set(conn.execute(
+                        "SELECT view_name, source, status FROM pgfresh.job_runs").fetchall())
+        for name, url in urls.items():
+            with connect(url) as conn:
+                details[name] = set(conn.execute(
+                    "SELECT j.jobname, d.status, j.username FROM cron.job_run_details AS d "
+                    "JOIN cron.job AS j USING (jobid) "
+                    "WHERE j.jobname IN ('cron_dashboard_hourly', 'cron_dashboard_queue')").fetchall())
+    finally:
+        for url in urls.values():
+            with connect(url) as conn:
+                conn.execute("SELECT pgfresh.unschedule_job('cron_dashboard_hourly')")
+                conn.execute("DROP MATERIALIZED VIEW IF EXISTS analytics.mv_test_tick")
+            run_alembic(url, "downgrade", "base")
+    for name in urls:
+        assert seen[name] >= wanted, (name, seen[name])
+        assert {("cron_dashboard_hourly", "succeeded", "postgres"),
+                ("cron_dashboard_queue", "succeeded", "postgres")} <= details[name], name

@@ -15,6 +15,9 @@ import pytest
 
 from .conftest import connect, run_alembic
 
+# Run under both setups: as a superuser and as Supabase's postgres role (conftest.py).
+pytestmark = pytest.mark.supabase
+
 ENGINE_TABLES = (
     "pgfresh.refresh_queue", "pgfresh.alert_incidents", "pgfresh.settings", "pgfresh.view_sources")
 CALLS = (
@@ -56,11 +59,13 @@ def refused(conn: psycopg.Connection, sql: str) -> str | None:
     return None
 
 
-def test_the_reader_role_reads_the_views_and_job_runs_and_nothing_else(db):
+def test_the_reader_role_reads_the_views_and_job_runs_and_nothing_else(db, pg_setup):
     with connect(db) as conn:
         conn.execute("CALL pgfresh.refresh_view('mv_booking_trends', 'manual')")
         assert conn.execute(
             "SELECT rolcanlogin FROM pg_roles WHERE rolname = 'dashboard_reader'").fetchone() == (False,)
+    # SET ROLE takes membership of the role: a superuser's session (Supabase's postgres has none).
+    with connect(pg_setup.admin(db)) as conn:
         conn.execute("SET ROLE dashboard_reader")
         assert refused(conn, "SELECT * FROM analytics.mv_booking_trends") is None
         assert refused(conn, "SELECT * FROM pgfresh.job_runs") is None
@@ -83,23 +88,25 @@ def test_the_reader_role_may_read_every_shipped_view(db):
         assert unreadable == [], "each views/ file must GRANT SELECT ... TO dashboard_reader"
 
 
-def test_another_login_role_reads_through_membership_of_dashboard_reader(db):
-    with connect(db) as conn:
+def test_another_login_role_reads_through_membership_of_dashboard_reader(db, pg_setup):
+    # The role grants; the superuser's session plays the other login role (SET ROLE).
+    with connect(db) as conn, connect(pg_setup.admin(db)) as admin:
         conn.execute("CALL pgfresh.refresh_view('mv_booking_trends', 'manual')")
         conn.execute("DROP ROLE IF EXISTS test_metabase")
         conn.execute("CREATE ROLE test_metabase LOGIN")
         try:
-            conn.execute("SET ROLE test_metabase")
-            assert refused(conn, "SELECT * FROM analytics.mv_booking_trends") == "42501"
-            conn.execute("RESET ROLE")
+            admin.execute("SET ROLE test_metabase")
+            assert refused(admin, "SELECT * FROM analytics.mv_booking_trends") == "42501"
+            admin.execute("RESET ROLE")
             conn.execute("GRANT dashboard_reader TO test_metabase")
-            conn.execute("SET ROLE test_metabase")
-            assert refused(conn, "SELECT * FROM analytics.mv_booking_trends") is None
-            assert refused(conn, "SELECT * FROM pgfresh.refresh_queue") == "42501"
-            conn.execute("RESET ROLE")
+            admin.execute("SET ROLE test_metabase")
+            assert refused(admin, "SELECT * FROM analytics.mv_booking_trends") is None
+            assert refused(admin, "SELECT * FROM pgfresh.refresh_queue") == "42501"
+            admin.execute("RESET ROLE")
         finally:
-            conn.execute("DROP OWNED BY test_metabase")
-            conn.execute("DROP ROLE test_metabase")
+            # DROP OWNED takes the role's privileges (PostgreSQL 15: CREATEROLE is not enough).
+            admin.execute("DROP OWNED BY test_metabase")
+            admin.execute("DROP ROLE test_metabase")
 
 
 def test_supabase_api_roles_can_read_or_run_none_of_it(schema_db):

@@ -68,8 +68,12 @@ def _cmd_lint(args) -> int:
 
     root = Path(args.root)
     sources = parse_all(read_tree(root))
-    with scratch_database(config.database_url(args.database_url), sources, root) as conn:
-        findings = lint.check(conn)
+    try:
+        with scratch_database(config.database_url(args.database_url), sources, root) as conn:
+            findings = lint.check(conn)
+    except lint.LintError as exc:
+        print(f"pgfresh lint: {exc}", file=sys.stderr)
+        return 2
     bad = lint.unaccepted(findings, root)
     for f in findings:
         print(("FAIL " if f in bad else "ok   ") + str(f))

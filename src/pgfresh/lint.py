@@ -78,11 +78,24 @@ class Finding:
         return f"{self.level}: {self.function}{where}{line}: {self.message} [{self.sqlstate}]{extra}"
 
 
+class LintError(RuntimeError):
+    pass
+
+
 def check(conn: psycopg.Connection, schemas: list[str] | None = None) -> list[Finding]:
     """Run plpgsql_check in a transaction that is rolled back: the database keeps nothing."""
     schemas = schemas or ["pgfresh", "analytics"]
     with conn.transaction(force_rollback=True):
-        conn.execute("CREATE EXTENSION IF NOT EXISTS plpgsql_check SCHEMA public")
+        try:
+            conn.execute("CREATE EXTENSION IF NOT EXISTS plpgsql_check SCHEMA public")
+        except psycopg.errors.InsufficientPrivilege:
+            # plpgsql_check is not a trusted extension: only a superuser may create it
+            # (on Supabase, the migration role postgres is not one).
+            raise LintError(
+                f"role {conn.info.user} may not create extension plpgsql_check (only a superuser may). "
+                "Run pgfresh lint as a superuser, for example against the local cluster (make lint): "
+                "it checks the same SQL sources."
+            ) from None
         rows = conn.execute(CHECK_SQL, {"schemas": schemas}).fetchall()
     return [Finding(*row) for row in rows]
 

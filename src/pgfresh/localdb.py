@@ -61,6 +61,9 @@ class Cluster:
     home: Path
     port: int
     cron_db: str
+    # The bootstrap superuser (initdb -U). Supabase-like clusters in the tests use
+    # supabase_admin, so that their `postgres` role can be an ordinary one.
+    superuser: str = "postgres"
 
     @property
     def datadir(self) -> Path:
@@ -74,8 +77,8 @@ class Cluster:
     def logfile(self) -> Path:
         return self.home / "postgres.log"
 
-    def url(self, dbname: str | None = None) -> str:
-        return f"postgresql://postgres@127.0.0.1:{self.port}/{dbname or self.cron_db}"
+    def url(self, dbname: str | None = None, user: str | None = None) -> str:
+        return f"postgresql://{user or self.superuser}@127.0.0.1:{self.port}/{dbname or self.cron_db}"
 
     # -- running commands as the cluster's owner ------------------------------------
 
@@ -117,7 +120,7 @@ class Cluster:
         if os.geteuid() == 0:
             _check_traversable(self.home)
         self._as_owner(
-            [str(PG_BIN / "initdb"), "-D", str(self.datadir), "-U", "postgres", "--auth=trust",
+            [str(PG_BIN / "initdb"), "-D", str(self.datadir), "-U", self.superuser, "--auth=trust",
              "-E", "UTF8", "--locale=C.UTF-8", "-N"],
             stdout=subprocess.DEVNULL,
         )

@@ -4,6 +4,8 @@ carries its SQL as text; this only sends that text, statement by statement."""
 from __future__ import annotations
 
 import json
+import logging
+import os
 
 from alembic import context, op
 
@@ -15,13 +17,32 @@ from pgfresh.sources import split_statements
 BOOTSTRAP_SQL = "CREATE SCHEMA IF NOT EXISTS pgfresh"
 
 
+def without_cron() -> bool:
+    """`alembic -x without_cron=true ...` or PGFRESH_WITHOUT_CRON=1: install everything but
+    the pg_cron jobs (for a database where an outside scheduler calls the entry point)."""
+    value = (
+        context.config.attributes.get("without_cron")
+        or context.get_x_argument(as_dictionary=True).get("without_cron")
+        or os.environ.get("PGFRESH_WITHOUT_CRON", "")
+    )
+    return str(value).lower() in ("1", "true", "on", "yes")
+
+
 def execute_sql(text: str, label: str = "revision") -> None:
     """Run ``text`` as PostgreSQL statements, verbatim (offline: print them).
 
     Statements go to the driver as they are (no bind-parameter parsing, so ':' and
     '%' in SQL are safe); the split comes from PostgreSQL's own scanner, so an error
     names the statement that failed.
+
+    With ``without_cron`` the files of cron/ are not sent at all: their one statement is a
+    pgfresh.schedule_job call that would schedule nothing then, and not sending it means
+    no revision reads pg_cron's superuser-only settings (the landed 0001 revision's
+    schedule_job read them even then), so a role without pg_read_all_settings can install.
     """
+    if label.startswith("cron/") and without_cron():
+        logging.getLogger("alembic.runtime.migration").info("without_cron: %s not scheduled", label)
+        return
     for stmt in split_statements(label, text):
         if context.is_offline_mode():
             op.get_context().impl.static_output(stmt.rstrip().rstrip(";") + ";\n")
