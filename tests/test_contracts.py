@@ -1,0 +1,166 @@
+"""The row contracts (contracts/rows/*.schema.json, contracts/ts) against real rows.
+
+Every row of every refreshed view, serialised as PostgREST does it (json_agg of the rows,
+in a session whose TimeZone is not UTC), is validated with Python's jsonschema and parsed
+in one Node process with the generated Zod schemas; rows with a wrong type or a missing
+key are rejected by both; tsc type-checks a supabase-js consumer; the committed contracts
+match what the views produce, and a changed view column is named by the drift check.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator, FormatChecker
+
+from pgfresh import contracts
+
+from .conftest import ROOT, connect
+
+TS = ROOT / contracts.TS_DIR
+VIEWS = sorted(p.name.removesuffix(".schema.json") for p in (ROOT / contracts.ROWS_DIR).glob("*.schema.json"))
+
+
+def validator(view: str) -> Draft202012Validator:
+    schema = json.loads((ROOT / contracts.ROWS_DIR / f"{view}.schema.json").read_text())
+    return Draft202012Validator(schema, format_checker=FormatChecker())
+
+
+def refresh_and_serialise(url: str) -> dict[str, list]:
+    """Refresh every managed view, then each view's rows as PostgREST sends them."""
+    with connect(url) as conn:
+        conn.execute("SET TimeZone = 'America/New_York'")
+        views = [v for (v,) in conn.execute(
+            "SELECT view_name FROM pgfresh.managed_views() ORDER BY refresh_order")]
+        for v in views:
+            conn.execute(f"REFRESH MATERIALIZED VIEW analytics.{v}")
+        # PostgREST: SELECT coalesce(json_agg(_postgrest_t), '[]') FROM (SELECT ...) _postgrest_t
+        return {v: json.loads(conn.execute(
+            f"SELECT coalesce(json_agg(t), '[]')::text FROM analytics.{v} AS t").fetchone()[0])
+            for v in views}
+
+
+def broken_rows(rows: dict[str, list]) -> list[dict]:
+    """Rows a consumer must reject: a wrong type, a missing key, a NULL where the view
+    never has one, a badly formatted date and a wrong type inside a JSONB bundle."""
+    rev = rows["mv_revenue_trends"][-1]
+    kpi = rows["mv_dashboard_kpis"][-1]
+    cases = {
+        "wrong type": ("mv_revenue_trends", {**rev, "net_revenue": str(rev["net_revenue"])}),
+        "missing key": ("mv_revenue_trends", {k: v for k, v in rev.items() if k != "payments_count"}),
+        "null where never null": ("mv_revenue_trends", {**rev, "refunds_count": None}),
+        "date not YYYY-MM-DD": ("mv_revenue_trends", {**rev, "bucket_date": "11/26/2026"}),
+        "fraction in a count": ("mv_revenue_trends", {**rev, "payments_count": 1.5}),
+    }
+    bad_kpi = copy.deepcopy(kpi)
+    bad_kpi["metrics"]["bookings"]["value"] = "12"
+    cases["wrong type in a JSONB bundle"] = ("mv_dashboard_kpis", bad_kpi)
+    return [{"case": name, "view": view, "rows": [row]} for name, (view, row) in cases.items()]
+
+
+@pytest.fixture(scope="module")
+def serialised(cluster, head_template: str, sample_db: str) -> dict[str, dict[str, list]]:
+    """The rows of every view at sample scale, and of a database with no source rows
+    (where every sum, average and join of the views meets nothing)."""
+    url = cluster.create_database("contracts_empty", head_template)
+    try:
+        return {"sample": refresh_and_serialise(sample_db), "empty": refresh_and_serialise(url)}
+    finally:
+        cluster.drop_database("contracts_empty")
+
+
+@pytest.fixture(scope="module")
+def ts_build() -> Path:
+    """npm ci (when needed), then one tsc run: type-checks src/ and test/ (the consumer
+    module included) and emits them to contracts/ts/.test-build."""
+    contracts.ensure_node_packages(ROOT)
+    done = subprocess.run(["node", "node_modules/typescript/bin/tsc", "-p", "test/tsconfig.json"],
+                          cwd=TS, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return TS / ".test-build"
+
+
+@pytest.fixture(scope="module")
+def zod_report(ts_build: Path, serialised, tmp_path_factory) -> dict[str, dict]:
+    """One Node process parses every case with the generated Zod schemas."""
+    cases = [{"case": f"{data}:{view}", "view": view, "rows": rows}
+             for data, by_view in serialised.items() for view, rows in by_view.items()]
+    cases += broken_rows(serialised["sample"])
+    path = tmp_path_factory.mktemp("zod") / "cases.json"
+    path.write_text(json.dumps(cases))
+    done = subprocess.run(["node", str(ts_build / "test" / "parse_rows.js"), str(path)],
+                          capture_output=True, text=True, env={**os.environ, "NODE_NO_WARNINGS": "1"})
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_every_view_has_a_row_contract_and_a_zod_module():
+    managed = {p.stem for p in (ROOT / "views").glob("*.sql")}
+    assert set(VIEWS) == managed
+    assert {p.stem for p in (TS / "src").glob("mv_*.ts")} == managed
+
+
+@pytest.mark.parametrize("data", ["sample", "empty"])
+def test_every_row_of_every_view_meets_its_json_schema(serialised, data):
+    by_view = serialised[data]
+    assert set(by_view) == set(VIEWS)
+    if data == "sample":
+        assert all(by_view[v] for v in VIEWS if v != "mv_alert_candidates"), "a view has no rows"
+    for view, rows in by_view.items():
+        v = validator(view)
+        errors = [(i, e.json_path, e.message) for i, row in enumerate(rows) for e in v.iter_errors(row)]
+        assert not errors, f"{view}: {errors[:5]}"
+
+
+def test_every_row_of_every_view_parses_with_its_zod_schema(zod_report, serialised):
+    for data, by_view in serialised.items():
+        for view, rows in by_view.items():
+            got = zod_report[f"{data}:{view}"]
+            assert got["rows"] == len(rows)
+            assert got["failed"] == 0, f"{data}:{view}: {got['issues']}"
+
+
+def test_a_row_with_a_wrong_type_or_a_missing_key_is_rejected_by_both(zod_report, serialised):
+    cases = broken_rows(serialised["sample"])
+    assert len(cases) == 6
+    for case in cases:
+        (row,) = case["rows"]
+        assert list(validator(case["view"]).iter_errors(row)), f"jsonschema accepted: {case['case']}"
+        assert zod_report[case["case"]]["failed"] == 1, f"Zod accepted: {case['case']}"
+
+
+def test_the_consumer_module_type_checks_against_supabase_js_and_the_row_types(ts_build):
+    # tsc succeeded in ts_build; its @ts-expect-error lines prove the row types are not any.
+    assert (ts_build / "test" / "consumer.js").exists()
+
+
+def test_the_committed_contracts_match_what_the_views_produce(cluster):
+    assert contracts.drift(cluster.url("postgres"), ROOT) == []
+
+
+def test_a_view_column_changed_without_regenerating_is_named_by_the_drift_check(cluster, tmp_path):
+    for d in ("setup", "tables", "functions", "views", "triggers", "cron", "schema"):
+        shutil.copytree(ROOT / d, tmp_path / d)
+    (tmp_path / "contracts").mkdir()
+    for p in (ROOT / "contracts").glob("*.json"):
+        shutil.copy(p, tmp_path / "contracts")
+    shutil.copytree(ROOT / contracts.ROWS_DIR, tmp_path / contracts.ROWS_DIR)
+    (tmp_path / contracts.TS_DIR).symlink_to(TS)  # its node_modules; drift writes only to a temp dir
+    view = tmp_path / "views" / "mv_revenue_trends.sql"
+    text = view.read_text()
+    old = "coalesce(cd.payments_count, 0) AS payments_count"
+    assert old in text
+    view.write_text(text.replace(old, "coalesce(cd.payments_count, 0)::numeric AS payments_count"))
+
+    problems = contracts.drift(cluster.url("postgres"), tmp_path)
+    assert problems and problems[0].startswith("analytics.mv_revenue_trends.payments_count: ")
+    assert '"type": "number"' in problems[0]
+    assert any(p.startswith("contracts/ts/src/mv_revenue_trends.ts: differs") for p in problems)
+    assert (ROOT / contracts.ROWS_DIR / "mv_revenue_trends.schema.json").read_text() == (
+        tmp_path / contracts.ROWS_DIR / "mv_revenue_trends.schema.json").read_text()
