@@ -247,8 +247,10 @@ def _column_drift(view: str, want: dict, have: dict) -> list[str]:
         if col not in hp:
             out.append(f"analytics.{view}.{col}: the view has this column, the contract does not")
         elif wp[col] != hp[col]:
-            out.append(f"analytics.{view}.{col}: the view gives {json.dumps(wp[col])}\n"
-                       f"    the contract says {json.dumps(hp[col])}")
+            keys = [k for k in {**wp[col], **hp[col]} if wp[col].get(k) != hp[col].get(k)]
+            out.append(f"analytics.{view}.{col}: " + "; ".join(
+                f"{k}: the view gives {json.dumps(wp[col].get(k))}, "
+                f"the contract says {json.dumps(hp[col].get(k))}" for k in keys))
     out += [f"analytics.{view}.{col}: in the contract, not in the view" for col in hp if col not in wp]
     if not out and list(wp) != list(hp):
         out.append(f"analytics.{view}: the columns are in another order than the view's")
