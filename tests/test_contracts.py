@@ -12,10 +12,12 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
+import psycopg
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
@@ -164,3 +166,54 @@ def test_a_view_column_changed_without_regenerating_is_named_by_the_drift_check(
     assert any(p.startswith("contracts/ts/src/mv_revenue_trends.ts: differs") for p in problems)
     assert (ROOT / contracts.ROWS_DIR / "mv_revenue_trends.schema.json").read_text() == (
         tmp_path / contracts.ROWS_DIR / "mv_revenue_trends.schema.json").read_text()
+
+
+def _doc_sql(marker: str) -> str:
+    """The ```sql block of docs/contracts.md that contains ``marker``."""
+    blocks = re.findall(r"```sql\n(.*?)```", (ROOT / "docs" / "contracts.md").read_text(), flags=re.S)
+    (block,) = [b for b in blocks if marker in b]
+    return block
+
+
+# Supabase's auth.jwt() reads the claims PostgREST puts in request.jwt.claims.
+AUTH_STAND_IN = """
+CREATE SCHEMA auth;
+CREATE FUNCTION auth.jwt() RETURNS jsonb LANGUAGE sql STABLE
+AS $$ SELECT nullif(current_setting('request.jwt.claims', true), '')::jsonb $$;
+GRANT USAGE ON SCHEMA auth TO authenticated;
+"""
+
+
+def test_the_dashboard_paths_of_the_docs_give_rows_that_meet_the_contract(db):
+    with connect(db) as conn:
+        for role in ("anon", "authenticated", "service_role"):
+            conn.execute(f"DO $$ BEGIN CREATE ROLE {role} NOLOGIN; "
+                         "EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+        conn.execute(AUTH_STAND_IN)
+        conn.execute(_doc_sql("CREATE FUNCTION public.dashboard_kpis"))
+        conn.execute("REFRESH MATERIALIZED VIEW analytics.mv_dashboard_kpis")
+        kpis = validator("mv_dashboard_kpis")
+
+        conn.execute("SET ROLE authenticated")
+        claims = "SELECT set_config('request.jwt.claims', %s, false)"
+        conn.execute(claims, [json.dumps({"app_metadata": {"role": "admin"}})])
+        rows = json.loads(conn.execute(
+            "SELECT coalesce(json_agg(t), '[]')::text FROM public.dashboard_kpis(7) AS t").fetchone()[0])
+        assert rows and all(kpis.is_valid(r) for r in rows)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):  # no RLS: so no direct grant
+            conn.execute("SELECT FROM analytics.mv_dashboard_kpis")
+        conn.execute(claims, [json.dumps({"app_metadata": {"role": "customer"}})])
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("SELECT FROM public.dashboard_kpis(7)")
+        conn.execute("RESET ROLE")
+
+        grant = _doc_sql("GRANT dashboard_reader TO service_role")
+        conn.execute(grant)
+        try:
+            conn.execute("SET ROLE service_role")
+            rows = json.loads(conn.execute("SELECT coalesce(json_agg(t), '[]')::text "
+                                           "FROM analytics.mv_dashboard_kpis AS t").fetchone()[0])
+            assert rows and all(kpis.is_valid(r) for r in rows)
+        finally:
+            conn.execute("RESET ROLE")
+            conn.execute("REVOKE dashboard_reader FROM service_role")
