@@ -35,13 +35,15 @@ def validator(view: str) -> Draft202012Validator:
 
 
 def refresh_and_serialise(url: str) -> dict[str, list]:
-    """Refresh every managed view, then each view's rows as PostgREST sends them."""
+    """Refresh every managed view, then the rows of each view of schema analytics as
+    PostgREST sends them."""
     with connect(url) as conn:
         conn.execute("SET TimeZone = 'America/New_York'")
-        views = [v for (v,) in conn.execute(
-            "SELECT view_name FROM pgfresh.managed_views() ORDER BY refresh_order")]
-        for v in views:
+        for (v,) in conn.execute("SELECT view_name FROM pgfresh.managed_views() ORDER BY refresh_order"):
             conn.execute(f"REFRESH MATERIALIZED VIEW analytics.{v}")
+        views = [v for (v,) in conn.execute(
+            "SELECT c.relname FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = 'analytics' AND c.relkind IN ('m', 'v') ORDER BY 1")]
         # PostgREST: SELECT coalesce(json_agg(_postgrest_t), '[]') FROM (SELECT ...) _postgrest_t
         return {v: json.loads(conn.execute(
             f"SELECT coalesce(json_agg(t), '[]')::text FROM analytics.{v} AS t").fetchone()[0])

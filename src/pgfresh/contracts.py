@@ -1,8 +1,8 @@
 """Typed contracts of the analytics views: one JSON Schema per view row, and Zod 4.
 
 ``pgfresh contracts`` applies the SQL sources to a scratch database (as ``pgfresh lint``
-does), reads each materialized view of schema ``analytics`` from the catalog (columns in
-order, types, ``COMMENT ON`` texts) and writes:
+does), reads each materialized view (and plain view) of schema ``analytics`` from the
+catalog (columns in order, types, ``COMMENT ON`` texts) and writes:
 
 - ``contracts/rows/<view>.schema.json``: the row as PostgREST and supabase-js return it
   (``json_agg`` of the rows), JSON Schema 2020-12, self-contained: the JSONB columns'
@@ -62,7 +62,7 @@ FROM pg_catalog.pg_class AS c
 JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
 JOIN pg_catalog.pg_attribute AS a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
 JOIN pg_catalog.pg_type AS t ON t.oid = a.atttypid
-WHERE n.nspname = 'analytics' AND c.relkind = 'm'
+WHERE n.nspname = 'analytics' AND c.relkind IN ('m', 'v')
 ORDER BY c.relname, a.attnum
 """
 
