@@ -70,10 +70,14 @@ def broken_rows(rows: dict[str, list]) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def serialised(cluster, head_template: str, sample_db: str) -> dict[str, dict[str, list]]:
-    """The rows of every view at sample scale, and of a database with no source rows
-    (where every sum, average and join of the views meets nothing)."""
+    """The rows of every view at sample scale, and of a database whose only source row is
+    one machine: every sum, average and outer join of the views meets nothing, and the
+    machine's days have no telemetry (the NULLs that contracts/columns.json declares)."""
     url = cluster.create_database("contracts_empty", head_template)
     try:
+        with connect(url) as conn:
+            conn.execute("INSERT INTO public.equipment (name, category, daily_rate, acquired_at) "
+                         "VALUES ('Idle lift', 'lift', 100, current_date - 3)")
         return {"sample": refresh_and_serialise(sample_db), "empty": refresh_and_serialise(url)}
     finally:
         cluster.drop_database("contracts_empty")
@@ -116,6 +120,10 @@ def test_every_row_of_every_view_meets_its_json_schema(serialised, data):
     assert set(by_view) == set(VIEWS)
     if data == "sample":
         assert all(by_view[v] for v in VIEWS if v != "mv_alert_candidates"), "a view has no rows"
+    else:
+        idle = by_view["mv_equipment_utilization"]
+        assert idle and all(r["hours_used"] is None and r["maintenance_due_at"] is None for r in idle)
+        assert by_view["mv_dashboard_kpis"][-1]["metrics"]["utilization"]["value"] is None
     for view, rows in by_view.items():
         v = validator(view)
         errors = [(i, e.json_path, e.message) for i, row in enumerate(rows) for e in v.iter_errors(row)]
