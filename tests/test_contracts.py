@@ -21,7 +21,7 @@ import psycopg
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
-from pgfresh import contracts
+from pgfresh import cli, contracts
 
 from .conftest import ROOT, connect
 
@@ -156,7 +156,7 @@ def test_the_committed_contracts_match_what_the_views_produce(cluster):
     assert contracts.drift(cluster.url("postgres"), ROOT) == []
 
 
-def test_a_view_column_changed_without_regenerating_is_named_by_the_drift_check(cluster, tmp_path):
+def test_a_view_column_changed_without_regenerating_is_named_by_the_drift_check(cluster, tmp_path, capsys):
     for d in ("setup", "tables", "functions", "views", "triggers", "cron", "schema"):
         shutil.copytree(ROOT / d, tmp_path / d)
     (tmp_path / "contracts").mkdir()
@@ -170,10 +170,15 @@ def test_a_view_column_changed_without_regenerating_is_named_by_the_drift_check(
     assert old in text
     view.write_text(text.replace(old, "coalesce(cd.payments_count, 0)::numeric AS payments_count"))
 
-    problems = contracts.drift(cluster.url("postgres"), tmp_path)
-    assert problems and problems[0].startswith("analytics.mv_revenue_trends.payments_count: ")
-    assert 'type: the view gives "number", the contract says "integer"' in problems[0]
-    assert any(p.startswith("contracts/ts/src/mv_revenue_trends.ts: differs") for p in problems)
+    code = cli.main(["--database-url", cluster.url("postgres"), "--root", str(tmp_path),
+                     "contracts", "--check"])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 1
+    assert out[0].startswith("pgfresh contracts --check: the committed contracts differ")
+    (line,) = [ln for ln in out if ln.startswith("analytics.")]
+    assert line.startswith("analytics.mv_revenue_trends.payments_count: ")
+    assert 'type: the view gives "number", the contract says "integer"' in line
+    assert "contracts/ts/src/mv_revenue_trends.ts: differs from what the row schemas generate" in out
     assert (ROOT / contracts.ROWS_DIR / "mv_revenue_trends.schema.json").read_text() == (
         tmp_path / contracts.ROWS_DIR / "mv_revenue_trends.schema.json").read_text()
 
@@ -227,3 +232,27 @@ def test_the_dashboard_paths_of_the_docs_give_rows_that_meet_the_contract(db):
         finally:
             conn.execute("RESET ROLE")
             conn.execute("REVOKE dashboard_reader FROM service_role")
+
+
+def test_what_the_catalog_cannot_tell_must_be_declared_or_generation_stops(tmp_path):
+    (tmp_path / "contracts").mkdir()
+    (tmp_path / contracts.DECLARATIONS).write_text(json.dumps(
+        {"mv_known": {"no_such_column": {"null_when": "never"}}, "mv_gone": {}}))
+    views = {
+        "mv_known": {"comment": None, "columns": [("d", "date", "date", None),
+                                                   ("bundle", "jsonb", "jsonb", None),
+                                                   ("span", "interval", "interval", None)]},
+        "mv_new": {"comment": None, "columns": [("n", "int8", "bigint", None)]},
+    }
+    with pytest.raises(contracts.ContractError) as exc:
+        contracts.row_schemas(views, tmp_path)
+    assert str(exc.value).splitlines() == [
+        "contracts/columns.json: no entry for analytics.mv_new "
+        "(list its nullable columns, or {} when none is)",
+        "contracts/columns.json: mv_gone is not a view of schema analytics",
+        "contracts/columns.json: analytics.mv_known has no column no_such_column",
+        "analytics.mv_known.bundle is jsonb and has no contract: write "
+        "contracts/mv_known.bundle.schema.json (JSON Schema 2020-12 of the value)",
+        "analytics.mv_known.span: type interval has no JSON mapping "
+        "(add it to TYPE_SCHEMAS in src/pgfresh/contracts.py and docs/contracts.md)",
+    ]

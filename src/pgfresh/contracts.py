@@ -155,7 +155,11 @@ def row_schemas(views: dict[str, dict], root: Path) -> dict[str, dict]:
         properties = {}
         for column, typname, sqltype, comment in info["columns"]:
             if typname == "jsonb":
-                schema = jsonb_schema(root, view, column)
+                try:
+                    schema = jsonb_schema(root, view, column)
+                except ContractError as exc:
+                    problems.append(str(exc))
+                    continue
             elif typname in TYPE_SCHEMAS:
                 schema = dict(TYPE_SCHEMAS[typname])
             else:
