@@ -1,8 +1,8 @@
 """Typed contracts of the analytics views: one JSON Schema per view row, and Zod 4.
 
 ``pgfresh contracts`` applies the SQL sources to a scratch database (as ``pgfresh lint``
-does), reads each materialized view (and plain view) of schema ``analytics`` from the
-catalog (columns in order, types, ``COMMENT ON`` texts) and writes:
+does), reads each materialized view (and plain view or table) of schema ``analytics``
+from the catalog (columns in order, types, ``COMMENT ON`` texts) and writes:
 
 - ``contracts/rows/<view>.schema.json``: the row as PostgREST and supabase-js return it
   (``json_agg`` of the rows), JSON Schema 2020-12, self-contained: the JSONB columns'
@@ -12,9 +12,9 @@ catalog (columns in order, types, ``COMMENT ON`` texts) and writes:
   printed by json-schema-to-zod (``contracts/ts/scripts/generate.mjs``).
 
 Nullability and value sets come from ``contracts/columns.json`` (the catalog cannot say:
-a materialized view's columns are never NOT NULL). ``pgfresh contracts --check`` builds
-the same into a temporary directory and names each view and column that differs from
-the committed files.
+a view's columns are never NOT NULL; a table's NOT NULL decides for the table).
+``pgfresh contracts --check`` builds the same into a temporary directory and names each
+view and column that differs from the committed files.
 """
 
 from __future__ import annotations
@@ -55,14 +55,14 @@ TYPE_SCHEMAS: dict[str, dict] = {
 }
 
 CATALOG_SQL = """
-SELECT c.relname, a.attname, t.typname, pg_catalog.format_type(a.atttypid, a.atttypmod),
-       pg_catalog.col_description(c.oid, a.attnum),
+SELECT c.relname, c.relkind, a.attname, t.typname, pg_catalog.format_type(a.atttypid, a.atttypmod),
+       a.attnotnull, pg_catalog.col_description(c.oid, a.attnum),
        pg_catalog.obj_description(c.oid, 'pg_class')
 FROM pg_catalog.pg_class AS c
 JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
 JOIN pg_catalog.pg_attribute AS a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
 JOIN pg_catalog.pg_type AS t ON t.oid = a.atttypid
-WHERE n.nspname = 'analytics' AND c.relkind IN ('m', 'v')
+WHERE n.nspname = 'analytics' AND c.relkind IN ('m', 'v', 'r', 'p') AND NOT c.relispartition
 ORDER BY c.relname, a.attnum
 """
 
@@ -75,11 +75,12 @@ class ContractError(RuntimeError):
 
 
 def catalog(conn: psycopg.Connection) -> dict[str, dict]:
-    """view -> {"comment": ..., "columns": [(name, typname, sql type, comment), ...]}."""
+    """relation -> {"comment", "table": bool, "columns": [(name, typname, sql type, not null,
+    comment), ...]}: the views, materialized views and tables of schema analytics."""
     views: dict[str, dict] = {}
-    for view, column, typname, sqltype, comment, view_comment in conn.execute(CATALOG_SQL):
-        v = views.setdefault(view, {"comment": view_comment, "columns": []})
-        v["columns"].append((column, typname, sqltype, comment))
+    for view, kind, column, typname, sqltype, notnull, comment, view_comment in conn.execute(CATALOG_SQL):
+        v = views.setdefault(view, {"comment": view_comment, "table": kind in ("r", "p"), "columns": []})
+        v["columns"].append((column, typname, sqltype, notnull, comment))
     return views
 
 
@@ -153,7 +154,7 @@ def row_schemas(views: dict[str, dict], root: Path) -> dict[str, dict]:
         names = [c[0] for c in info["columns"]]
         problems += [f"{DECLARATIONS}: analytics.{view} has no column {c}" for c in decl if c not in names]
         properties = {}
-        for column, typname, sqltype, comment in info["columns"]:
+        for column, typname, sqltype, notnull, comment in info["columns"]:
             if typname == "jsonb":
                 try:
                     schema = jsonb_schema(root, view, column)
@@ -176,7 +177,10 @@ def row_schemas(views: dict[str, dict], root: Path) -> dict[str, dict]:
             if "enum" in col_decl:
                 schema["enum"] = col_decl["enum"]
             schema = {**head, **schema}
-            if "null_when" in col_decl:
+            if info["table"] and "null_when" in col_decl:
+                problems.append(f"{DECLARATIONS}: analytics.{view}.{column}: a table's NOT NULL "
+                                "decides, declare no null_when")
+            if (not notnull) if info["table"] else "null_when" in col_decl:
                 schema = _nullable(schema)
             properties[column] = schema
         out[view] = {
