@@ -88,7 +88,7 @@ def _cmd_contracts(args) -> int:
             print(f"wrote {contracts.ROWS_DIR}/*.schema.json and {contracts.TS_DIR}/src/*.ts "
                   f"for {len(schemas)} views")
             return 0
-        problems = contracts.drift(url, root)
+        problems = contracts.drift(contracts.current_schemas(url, root), root)
     except contracts.ContractError as exc:
         print(f"pgfresh contracts: {exc}", file=sys.stderr)
         return 2

@@ -134,11 +134,14 @@ def declarations(root: Path) -> dict[str, dict]:
 
 
 def _nullable(schema: dict) -> dict:
-    if isinstance(schema.get("type"), str) and "enum" not in schema:
-        return {**schema, "type": [schema["type"], "null"]}
+    """``schema`` or null: a type list when that says it, else anyOf (a oneOf of objects
+    would refuse null under a type list)."""
+    if not isinstance(schema.get("type"), str) or any(k in schema for k in ("oneOf", "anyOf", "allOf")):
+        return {"anyOf": [schema, {"type": "null"}]}
+    out = {**schema, "type": [schema["type"], "null"]}
     if "enum" in schema:
-        return {**schema, "enum": [*schema["enum"], None]}
-    return {"anyOf": [schema, {"type": "null"}]}
+        out["enum"] = [*schema["enum"], None]
+    return out
 
 
 def row_schemas(views: dict[str, dict], root: Path) -> dict[str, dict]:
@@ -176,13 +179,12 @@ def row_schemas(views: dict[str, dict], root: Path) -> dict[str, dict]:
                 problems.append(f"{DECLARATIONS}: {view}.{column}: unknown keys {sorted(unknown)}")
             if "enum" in col_decl:
                 schema["enum"] = col_decl["enum"]
-            schema = {**head, **schema}
             if info["table"] and "null_when" in col_decl:
                 problems.append(f"{DECLARATIONS}: analytics.{view}.{column}: a table's NOT NULL "
                                 "decides, declare no null_when")
             if (not notnull) if info["table"] else "null_when" in col_decl:
                 schema = _nullable(schema)
-            properties[column] = schema
+            properties[column] = {**head, **schema}
         out[view] = {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": SCHEMA_ID.format(view=view),
@@ -240,10 +242,15 @@ def write_all(schemas: dict[str, dict], rows_dir: Path, src_dir: Path, root: Pat
     _run(["node", "scripts/generate.mjs", str(rows_dir.resolve()), str(src_dir.resolve())], pkg)
 
 
+def current_schemas(url: str, root: Path) -> dict[str, dict]:
+    """The row schemas of the current sources, read in a scratch database next to ``url``."""
+    with scratch_database(url, parse_all(read_tree(root)), root) as conn:
+        return row_schemas(catalog(conn), root)
+
+
 def generate(url: str, root: Path) -> dict[str, dict]:
     """Regenerate contracts/rows/ and contracts/ts/src/ from the current sources."""
-    with scratch_database(url, parse_all(read_tree(root)), root) as conn:
-        schemas = row_schemas(catalog(conn), root)
+    schemas = current_schemas(url, root)
     write_all(schemas, root / ROWS_DIR, root / TS_DIR / "src", root)
     return schemas
 
@@ -269,10 +276,8 @@ def _column_drift(view: str, want: dict, have: dict) -> list[str]:
     return out
 
 
-def drift(url: str, root: Path) -> list[str]:
-    """What differs between the committed contracts and what the current views produce."""
-    with scratch_database(url, parse_all(read_tree(root)), root) as conn:
-        schemas = row_schemas(catalog(conn), root)
+def drift(schemas: dict[str, dict], root: Path) -> list[str]:
+    """What differs between the committed contracts and ``schemas`` (current_schemas)."""
     problems = []
     rows = root / ROWS_DIR
     for view, want in schemas.items():
