@@ -23,7 +23,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from pgfresh import cli, contracts
 
-from .conftest import ROOT, connect
+from .conftest import ROOT, connect, database
 
 TS = ROOT / contracts.TS_DIR
 VIEWS = sorted(p.name.removesuffix(".schema.json") for p in (ROOT / contracts.ROWS_DIR).glob("*.schema.json"))
@@ -74,14 +74,11 @@ def serialised(cluster, head_template: str, sample_db: str) -> dict[str, dict[st
     """The rows of every view at sample scale, and of a database whose only source row is
     one machine: every sum, average and outer join of the views meets nothing, and the
     machine's days have no telemetry (the NULLs that contracts/columns.json declares)."""
-    url = cluster.create_database("contracts_empty", head_template)
-    try:
+    with database(cluster, "contracts_empty", head_template) as url:
         with connect(url) as conn:
             conn.execute("INSERT INTO public.equipment (name, category, daily_rate, acquired_at) "
                          "VALUES ('Idle lift', 'lift', 100, current_date - 3)")
         return {"sample": refresh_and_serialise(sample_db), "empty": refresh_and_serialise(url)}
-    finally:
-        cluster.drop_database("contracts_empty")
 
 
 @pytest.fixture(scope="module")
