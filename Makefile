@@ -9,25 +9,28 @@ APT_PACKAGES := postgresql-15 postgresql-15-cron postgresql-15-plpgsql-check
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help setup system-packages db-up db-down db-url db-reset demo test check revision \
-        lint sample bench clean
+        lint sample bench clean contracts
 
 help:
 	@echo "make demo      install, start a local database, migrate, load sample data, refresh, show freshness"
 	@echo "make test      the whole test suite against a throwaway PostgreSQL 15 + pg_cron cluster"
 	@echo "make db-up / db-down / db-url / db-reset   the local cluster"
 	@echo "make revision m=\"message\"   generate a revision from changed SQL sources"
-	@echo "make check     fail when the SQL sources differ from what head installs"
+	@echo "make check     fail when the SQL sources differ from what head installs, or the contracts from the views"
+	@echo "make contracts regenerate contracts/rows/*.schema.json and the Zod package contracts/ts"
 	@echo "make lint      sqlfluff, ruff, plpgsql_check"
 	@echo "make sample    load sample data into the local database (scale=1 seed=42)"
 	@echo "make bench     every performance figure in one table (about 10 min; scale=3 for growth)"
 
 setup: system-packages $(STAMP)
 
-# Debian's PostgreSQL 15, pg_cron and plpgsql_check, installed only when missing.
+# Debian's PostgreSQL 15, pg_cron and plpgsql_check, installed only when missing; Node and
+# npm too (contracts/ts: `pgfresh contracts` and the tests run npm ci there themselves).
 system-packages:
 	@missing=""; for p in $(APT_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && \
@@ -62,8 +65,13 @@ demo: db-up
 test: setup
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
-check: setup
-	@$(PGFRESH) check
+# The SQL sources against head (no database), then the contracts against the views (a
+# scratch database on the local cluster).
+check: db-up
+	@$(PGFRESH) check; sources=$$?; $(PGFRESH) contracts --check; exit $$((sources | $$?))
+
+contracts: db-up
+	@$(PGFRESH) contracts
 
 revision: db-up
 	@[ -n "$(m)" ] || { echo 'usage: make revision m="what changed"'; exit 2; }

@@ -82,6 +82,30 @@ def _cmd_lint(args) -> int:
     return 1 if bad else 0
 
 
+def _cmd_contracts(args) -> int:
+    from pgfresh import contracts
+
+    root, url = Path(args.root), config.database_url(args.database_url)
+    try:
+        if not args.check:
+            schemas = contracts.generate(url, root)
+            print(f"wrote {contracts.ROWS_DIR}/*.schema.json and {contracts.TS_DIR}/src/*.ts "
+                  f"for {len(schemas)} views")
+            return 0
+        problems = contracts.drift(contracts.current_schemas(url, root), root)
+    except contracts.ContractError as exc:
+        print(f"pgfresh contracts: {exc}", file=sys.stderr)
+        return 2
+    if not problems:
+        print("contracts match what the views produce")
+        return 0
+    print("pgfresh contracts --check: the committed contracts differ from what the views "
+          "produce; run `make contracts` (pgfresh contracts) and commit.\n")
+    for p in problems:
+        print(p)
+    return 1
+
+
 def print_counts(counts: dict[str, int], seconds: float, what: str) -> None:
     """The summary of a sample load: rows per table, total, time."""
     width = max(len(t) for t in counts)
@@ -140,6 +164,13 @@ def main(argv: list[str] | None = None) -> int:
     lint = sub.add_parser("lint", help="plpgsql_check every function of the sources "
                           "(in a scratch database)")
     lint.set_defaults(func=_cmd_lint)
+
+    con = sub.add_parser("contracts", help="generate contracts/rows/*.schema.json and the Zod "
+                         "package contracts/ts from the views (in a scratch database)")
+    con.add_argument("--check", action="store_true",
+                     help="write nothing; exit 1, naming view and column, when the committed "
+                     "contracts differ from what the views produce")
+    con.set_defaults(func=_cmd_contracts)
 
     smp = sub.add_parser("sample", help="fill the reference tables with a deterministic sample business")
     smp.add_argument("--scale", type=float, default=1.0,
