@@ -73,11 +73,12 @@ $locked$"""
 
 def execute_locked(text: str, label: str, relations: list[str]) -> None:
     """Run ``text``, whose statements lock ``relations`` against their readers or
-    writers, as one step: in a savepoint, each lock wait bounded by lock_timeout; when a
-    lock cannot be had, roll the step back, wait (0.5, 1, 2, 4 s) and try again, at most
-    pgfresh.lock_attempts times; then fail with SQLSTATE PF501, DETAIL naming the
-    sessions that hold locks on ``relations``. Offline, the statements are printed (the
-    script's SET lock_timeout bounds them; there is no retry in a plain SQL script)."""
+    writers, as one step: in a savepoint, each lock wait bounded by lock_timeout. When a
+    lock cannot be had (or a deadlock with a reader kills the step), roll the step back,
+    wait (0.5, 1, 2, 4 s) and try again, at most pgfresh.lock_attempts times; then fail
+    with SQLSTATE PF501, DETAIL naming the sessions that hold locks on ``relations``.
+    Offline, the statements are printed (the script's SET lock_timeout bounds them; a
+    plain SQL script has no retry)."""
     if context.is_offline_mode():
         execute_sql(text, f"{label} (locks {', '.join(relations)})")
         return
@@ -92,7 +93,8 @@ def execute_locked(text: str, label: str, relations: list[str]) -> None:
             try:
                 for stmt in statements:
                     cur.execute(stmt)
-            except psycopg.errors.LockNotAvailable:
+            except (psycopg.errors.LockNotAvailable, psycopg.errors.DeadlockDetected):
+                # A deadlock: a reader locked these relations in another order; give way.
                 cur.execute("ROLLBACK TO SAVEPOINT pgfresh_locked")
                 detail = cur.execute(BLOCKERS_SQL, (relations,)).fetchone()[0] or "no session holds them now"
                 if attempt < attempts:

@@ -17,6 +17,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pglast
 import psycopg
 from alembic.config import Config
 from alembic.script import ScriptDirectory
@@ -81,10 +82,12 @@ class Plan:
     recreated: list[str] = field(default_factory=list)
     # Views replaced by build-then-swap (see pgfresh.swap), old and new alike.
     swapped: list[str] = field(default_factory=list)
+    # Tables whose COMMENTs changed and nothing else: the comments are set again.
+    commented: list[str] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not (self.changed or self.added or self.removed)
+        return not (self.changed or self.added or self.removed or self.commented)
 
 
 def _swap_members(plan: Plan) -> list[str]:
@@ -114,12 +117,24 @@ def _swap_members(plan: Plan) -> list[str]:
     return sorted(members)
 
 
+def _without_comments(src: Source) -> tuple[str, ...]:
+    return tuple(s for s in src.canonical if not s.startswith("COMMENT ON "))
+
+
+def _comments(src: Source) -> str:
+    return ";\n".join(s for s in src.statements
+                       if isinstance(pglast.parse_sql(s)[0].stmt, pglast.ast.CommentStmt)) + ";\n"
+
+
 def make_plan(old_texts: dict[str, str], new_texts: dict[str, str]) -> Plan:
     old, new = parse_all(old_texts), parse_all(new_texts)
     plan = Plan(old=old, new=new)
     plan.added = sorted(set(new) - set(old))
     plan.removed = sorted(set(old) - set(new))
     plan.changed = sorted(p for p in set(old) & set(new) if old[p].canonical != new[p].canonical)
+    plan.commented = [p for p in plan.changed if old[p].is_table and _without_comments(old[p])
+                      == _without_comments(new[p])]
+    plan.changed = [p for p in plan.changed if p not in plan.commented]
     roots = set(plan.changed) | set(plan.removed)
     dependents = hard_dependents(old, roots) | hard_dependents(new, set(plan.changed))
     plan.recreated = sorted((dependents & set(old) & set(new)) - roots)
@@ -145,7 +160,7 @@ def drift(root: Path = config.ROOT) -> list[str]:
         out.append(f"new source file, not in any revision: {p}")
     for p in plan.removed:
         out.append(f"source file removed, head still installs it: {p}")
-    for p in plan.changed:
+    for p in plan.changed + plan.commented:
         diff = "".join(
             difflib.unified_diff(
                 state[p].splitlines(True), current[p].splitlines(True),
@@ -172,14 +187,15 @@ def _const(prefix: str, path: str) -> str:
 
 def render(plan: Plan, rev_id: str, down_rev: str | None, message: str,
            requires: dict[str, list[str]]) -> str:
-    new_paths = sorted(set(plan.changed) | set(plan.added) | set(plan.recreated))
-    old_paths = sorted(set(plan.changed) | set(plan.removed) | set(plan.recreated))
+    new_paths = sorted(set(plan.changed) | set(plan.added) | set(plan.recreated) | set(plan.commented))
+    old_paths = sorted(set(plan.changed) | set(plan.removed) | set(plan.recreated) | set(plan.commented))
     lines = []
     summary = (
         [f"  create    {p}" for p in plan.added]
         + [f"  replace   {p}" for p in plan.changed]
         + [f"  recreate  {p}   (depends on a replaced object)" for p in plan.recreated]
         + [f"  drop      {p}" for p in plan.removed]
+        + [f"  comment   {p}   (only its comments changed: they are set again)" for p in plan.commented]
     )
     lines += [
         f'"""{message}',
@@ -227,6 +243,11 @@ def render(plan: Plan, rev_id: str, down_rev: str | None, message: str,
             lines += [f"# {p} as {what} it, built under temporary names, with data,",
                       "# while readers keep reading the view it replaces.",
                       f"{_const('BUILD_' + prefix, p)} = {_literal(build_sql(side[p], rename))}", ""]
+    for p in plan.commented:
+        for prefix, side in builds.items():
+            who = "revision" if prefix == "NEW" else "downgrade"
+            lines += [f"# The comments of {p} as the {who} sets them.",
+                      f"{_const('COMMENTS_' + prefix, p)} = {_literal(_comments(side[p]))}", ""]
     swaps = {}
     for prefix, frm, to in (("NEW", plan.old, plan.new), ("OLD", plan.new, plan.old)):
         drop_from = [frm[p] for p in reversed(topo_order(frm, swapped & set(frm)))]
@@ -258,6 +279,8 @@ def render(plan: Plan, rev_id: str, down_rev: str | None, message: str,
         for p in creates:
             if p not in swapped:
                 out.append(call(_const(prefix, p), p, _create_locks(to[p])))
+        for p in plan.commented:
+            out.append(call(_const("COMMENTS_" + prefix, p), p, []))
         # The builds read populated views only: those not replaced, and each other.
         out.append("    execute_sql(POPULATE, 'populate')")
         for p in creates:
