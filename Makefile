@@ -17,7 +17,7 @@ help:
 	@echo "make db-up / db-down / db-url / db-reset   the local cluster"
 	@echo "make revision m=\"message\"   generate a revision from changed SQL sources"
 	@echo "make check     fail when the SQL sources differ from what head installs"
-	@echo "make lint      sqlfluff, ruff, plpgsql_check"
+	@echo "make lint      sqlfluff, ruff, plpgsql_check, squawk"
 	@echo "make sample    load sample data into the local database (scale=1 seed=42)"
 	@echo "make bench     benchmarks (long)"
 
@@ -69,10 +69,14 @@ revision: db-up
 	@[ -n "$(m)" ] || { echo 'usage: make revision m="what changed"'; exit 2; }
 	@$(PGFRESH) revision -m "$(m)"
 
+# squawk reads the SQL every revision applies, as `alembic upgrade head --sql` prints it
+# (offline: no database); its disabled rules are explained in .squawk.toml.
 lint: setup db-up
 	$(BIN)/ruff check src tests bench
 	$(BIN)/sqlfluff lint --dialect postgres setup tables functions views triggers cron schema
 	@$(PGFRESH) lint
+	set -o pipefail; $(BIN)/alembic -x without_cron=true upgrade head --sql \
+	  | $(BIN)/squawk --config .squawk.toml --stdin-filepath 'alembic upgrade head --sql'
 
 sample: db-up
 	@$(PGFRESH) sample --scale $(or $(scale),1) --seed $(or $(seed),42)

@@ -60,8 +60,8 @@ def _option(name: str, default: str) -> str:
 
 def _session_settings() -> list[str]:
     """Settings of the migration transaction. Every lock wait is bounded by lock_timeout
-    (default 2s); a step that takes locks readers or writers queue behind is tried
-    lock_attempts times (default 5) before it fails with PF501 (pgfresh.migration)."""
+    (default 500ms); a step that takes locks readers or writers queue behind is tried
+    lock_attempts times (default 8) before it fails with PF501 (pgfresh.migration)."""
     timeout = _option("lock_timeout", LOCK_TIMEOUT)
     attempts = _option("lock_attempts", str(LOCK_ATTEMPTS))
     if not re.fullmatch(r"[0-9]+(\.[0-9]+)?\s*(ms|s|min)?", timeout):

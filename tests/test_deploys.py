@@ -232,7 +232,7 @@ def test_offline_sql_applied_with_psql_gives_the_schema_of_the_online_upgrade(
         cfg.attributes.update(quiet=True, without_cron=True)
         command.upgrade(cfg, "head", sql=True)
         script = cfg.output_buffer.getvalue()
-        assert "SET LOCAL lock_timeout = '2s'" in script and "__pgfresh RENAME TO" in script
+        assert "SET LOCAL lock_timeout = '500ms'" in script and "__pgfresh RENAME TO" in script
         subprocess.run([str(PG_BIN / "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", offline],
                        input=script, check=True, capture_output=True, text=True)
         assert schema_dump(offline) == schema_dump(online)

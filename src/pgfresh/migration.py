@@ -38,11 +38,14 @@ def execute_sql(text: str, label: str = "revision") -> None:
 
 
 # Bounded lock waits. env.py sets lock_timeout for the whole migration transaction (so
-# every statement waits at most that long for a lock: alembic -x lock_timeout=2s,
-# PGFRESH_LOCK_TIMEOUT) and pgfresh.lock_attempts (-x lock_attempts=5,
-# PGFRESH_LOCK_ATTEMPTS): how many times execute_locked tries a step.
-LOCK_TIMEOUT = "2s"
-LOCK_ATTEMPTS = 5
+# every statement waits at most that long for a lock: alembic -x lock_timeout=500ms,
+# PGFRESH_LOCK_TIMEOUT) and pgfresh.lock_attempts (-x lock_attempts=8,
+# PGFRESH_LOCK_ATTEMPTS): how many times execute_locked tries a step. The default stays
+# below PostgreSQL's deadlock_timeout (1 s): when a dashboard query and a swap lock the
+# same views in opposite orders, the swap's wait ends first and it gives way, instead of
+# PostgreSQL cancelling the dashboard's query as the deadlock victim.
+LOCK_TIMEOUT = "500ms"
+LOCK_ATTEMPTS = 8
 BACKOFF_SECONDS = (0.5, 1, 2, 4)
 
 BLOCKERS_SQL = """
