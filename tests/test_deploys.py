@@ -9,6 +9,7 @@ both dependents, which is what the readers watch.
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import subprocess
 import threading
@@ -19,6 +20,7 @@ import psycopg
 import pytest
 from alembic import command
 
+from pgfresh import cli
 from pgfresh.localdb import PG_BIN
 from pgfresh.revision import alembic_config, generate
 from pgfresh.sources import split_statements
@@ -277,3 +279,25 @@ def test_history_settings_policies_and_foreign_cron_jobs_survive_an_upgrade_and_
         with connect(cron_db) as conn:
             conn.execute("SELECT cron.unschedule('erp_sync')")
         migrate(cron_db, "downgrade", "base", root, without_cron=False)
+
+
+def test_plan_lists_builds_swap_locks_and_expected_times(deploy_project, schema_db, capsys):
+    root, before = deploy_project
+    migrate(schema_db, "upgrade", before, root)
+    with connect(schema_db) as conn:
+        conn.execute("CALL pgfresh.refresh_view('mv_support_sla', 'test')")
+    assert cli.main(["--root", str(root), "--database-url", schema_db, "plan", "--json"]) == 0
+    steps = {s["step"]: s for s in json.loads(capsys.readouterr().out)}
+    build = steps["build views/mv_support_sla.sql"]
+    assert build["kind"] == "build" and build["objects"] == ["analytics.mv_support_sla"]
+    assert "AccessShareLock on public.support_tickets (nobody waits)" in build["locks"]
+    assert "last 2 refreshes" in build["expected"]  # the test's refresh and the migration's build
+    swap = steps["swap"]
+    assert "AccessExclusiveLock on analytics.mv_support_sla (readers and writers wait)" in swap["locks"]
+    assert steps["build views/v_sla_recent.sql"]["expected"] == "instant (a plain view)"
+    assert cli.main(["--root", str(root), "--database-url", schema_db, "plan"]) == 0
+    text = capsys.readouterr().out
+    assert "swap" in text and "expected:" in text
+    migrate(schema_db, "upgrade", "head", root)
+    assert cli.main(["--root", str(root), "--database-url", schema_db, "plan"]) == 0
+    assert "nothing to do" in capsys.readouterr().out

@@ -8,10 +8,10 @@ Source files:
 
 Revision ID: 0002_deploys_populated_views
 Revises: 0001_initial
-Create Date: 2026-12-01 07:05:13 UTC
+Create Date: 2026-12-01 07:18:46 UTC
 """
 
-from pgfresh.migration import execute_locked, execute_sql
+from pgfresh.migration import execute_sql
 
 revision = '0002_deploys_populated_views'
 down_revision = '0001_initial'

@@ -211,7 +211,7 @@ def render(plan: Plan, rev_id: str, down_rev: str | None, message: str,
         f"Create Date: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M:%S} UTC",
         '"""',
         "",
-        "from pgfresh.migration import execute_locked, execute_sql",
+        "from pgfresh.migration import @IMPORTS@",
         "",
         f"revision = {rev_id!r}",
         f"down_revision = {down_rev!r}",
@@ -294,7 +294,9 @@ def render(plan: Plan, rev_id: str, down_rev: str | None, message: str,
     lines += body(plan.old, plan.new, "NEW")
     lines += ["", "", "def downgrade() -> None:"]
     lines += body(plan.new, plan.old, "OLD")
-    return "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n"
+    imports = "execute_locked, execute_sql" if "    execute_locked(" in text else "execute_sql"
+    return text.replace("@IMPORTS@", imports, 1)
 
 
 def _drop_locks(src: Source) -> list[str]:
