@@ -15,6 +15,7 @@ Prints the longest reader wait, failed reads, the upgrade times, and `pgfresh pl
 
 from __future__ import annotations
 
+import multiprocessing
 import shutil
 import tempfile
 import threading
@@ -33,30 +34,40 @@ COPIED = ("setup", "tables", "functions", "views", "triggers", "cron", "schema",
           "alembic.ini")
 
 
-class Reader(threading.Thread):
-    def __init__(self, url: str, view: str):
-        super().__init__(daemon=True)
-        self.url, self.sql = url, f"SELECT count(*) FROM analytics.{view}"
-        self.stop = threading.Event()
-        self.waits: list[float] = []
-        self.failures: list[str] = []
+def _read_loop(url: str, sql: str, stop, results) -> None:
+    waits, failures = [], []
+    with psycopg.connect(url, autocommit=True, application_name="bench-reader") as conn:
+        while not stop.is_set():
+            t0 = time.monotonic()
+            try:
+                conn.execute(sql).fetchall()
+            except psycopg.Error as exc:
+                failures.append(str(exc).splitlines()[0])
+            waits.append(time.monotonic() - t0)
+            time.sleep(0.01)
+    results.send((waits, failures))
 
-    def run(self):
-        with psycopg.connect(self.url, autocommit=True, application_name="bench-reader") as conn:
-            while not self.stop.is_set():
-                t0 = time.monotonic()
-                try:
-                    conn.execute(self.sql).fetchall()
-                except psycopg.Error as exc:
-                    self.failures.append(str(exc).splitlines()[0])
-                self.waits.append(time.monotonic() - t0)
-                time.sleep(0.01)
+
+class Reader:
+    """A dashboard in its own process (a thread would share the GIL with Alembic and
+    measure Python's scheduling as well as PostgreSQL's locks)."""
+
+    def __init__(self, url: str, view: str):
+        self.stop = multiprocessing.Event()
+        self.results, child = multiprocessing.Pipe(duplex=False)
+        self.process = multiprocessing.Process(
+            target=_read_loop, args=(url, f"SELECT count(*) FROM analytics.{view}", self.stop, child),
+            daemon=True)
+
+    def start(self) -> None:
+        self.process.start()
 
     def summary(self) -> str:
         self.stop.set()
-        self.join()
-        return (f"longest read {max(self.waits) * 1000:,.0f} ms, {len(self.failures)} of "
-                f"{len(self.waits)} reads failed" + (f" ({self.failures[-1]})" if self.failures else ""))
+        waits, failures = self.results.recv()
+        self.process.join()
+        return (f"longest read {max(waits) * 1000:,.0f} ms, {len(failures)} of "
+                f"{len(waits)} reads failed" + (f" ({failures[-1]})" if failures else ""))
 
 
 def migrate(url: str, root: Path, action: str, target: str) -> float:

@@ -97,6 +97,7 @@ DECLARE
     v_view record;
 BEGIN
     DELETE FROM pgfresh.job_runs WHERE source = 'migration';
+    PERFORM setval(pg_get_serial_sequence('pgfresh.job_runs', 'id'), 1, FALSE);
     FOR v_view IN SELECT c.relname FROM pg_catalog.pg_class AS c
                   WHERE c.relkind = 'm' AND c.relnamespace = 'analytics'::regnamespace LOOP
         EXECUTE format('REFRESH MATERIALIZED VIEW analytics.%I WITH NO DATA', v_view.relname);
