@@ -12,6 +12,7 @@ import io
 import json
 import shutil
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -238,6 +239,11 @@ def test_offline_sql_applied_with_psql_gives_the_schema_of_the_online_upgrade(
         subprocess.run([str(PG_BIN / "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", offline],
                        input=script, check=True, capture_output=True, text=True)
         assert schema_dump(offline) == schema_dump(online)
+        # What make lint does to the repository's revisions, here with builds and swaps.
+        lint = subprocess.run([str(Path(sys.executable).parent / "squawk"), "--config",
+                               str(ROOT / ".squawk.toml"), "--stdin-filepath", "upgrade.sql"],
+                              input=script, capture_output=True, text=True)
+        assert lint.returncode == 0, lint.stdout
     finally:
         cluster.drop_database("t_offline")
 
