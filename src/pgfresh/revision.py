@@ -35,6 +35,7 @@ from pgfresh.sources import (
     read_tree,
     topo_order,
 )
+from pgfresh.sources import _ident as _qident_name
 from pgfresh.swap import (
     POPULATE_SQL,
     build_sql,
@@ -82,12 +83,25 @@ class Plan:
     recreated: list[str] = field(default_factory=list)
     # Views replaced by build-then-swap (see pgfresh.swap), old and new alike.
     swapped: list[str] = field(default_factory=list)
+    # Changed functions that swapped views call: renamed aside, dropped in the swap.
+    renamed: list[str] = field(default_factory=list)
     # Tables whose COMMENTs changed and nothing else: the comments are set again.
     commented: list[str] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
         return not (self.changed or self.added or self.removed or self.commented)
+
+
+def _is_routine(src: Source) -> bool:
+    return all(kind in ("function", "procedure") for kind in src.kinds)
+
+
+def _renamed(plan: Plan) -> list[str]:
+    """Changed functions that the old version of a swapped view depends on."""
+    old_deps = edges(plan.old, hard_only=True)
+    needed = {d for p in plan.swapped if p in plan.old for d in old_deps[p]}
+    return sorted(p for p in plan.changed if p in needed and _is_routine(plan.old[p]))
 
 
 def _swap_members(plan: Plan) -> list[str]:
@@ -103,11 +117,14 @@ def _swap_members(plan: Plan) -> list[str]:
 
     members = {p for p in touched if is_view(plan.old.get(p)) and is_view(plan.new.get(p))}
     old_deps, new_deps = edges(plan.old, hard_only=True), edges(plan.new, hard_only=True)
+    # A changed function that old views call is renamed out of the way, not dropped, and
+    # dropped in the swap after them (see render).
+    renamable = {p for p in plan.changed if _is_routine(plan.old[p]) and _is_routine(plan.new[p])}
     again = True
     while again:
         again = False
         for p in sorted(members):
-            old_ok = p not in plan.old or old_deps[p] & replaced <= members
+            old_ok = p not in plan.old or old_deps[p] & replaced <= members | renamable
             new_rels = {d for d in new_deps.get(p, ()) if d in touched and relation_key(plan.new[d])}
             new_ok = p not in plan.new or new_rels <= members
             dependents_ok = all(q in members for q, deps in new_deps.items() if p in deps and q in touched)
@@ -147,6 +164,7 @@ def make_plan(old_texts: dict[str, str], new_texts: dict[str, str]) -> Plan:
                 "(alembic revision -m ...), or add a new table in a new file."
             )
     plan.swapped = _swap_members(plan)
+    plan.renamed = _renamed(plan)
     return plan
 
 
@@ -252,8 +270,9 @@ def render(plan: Plan, rev_id: str, down_rev: str | None, message: str,
     for prefix, frm, to in (("NEW", plan.old, plan.new), ("OLD", plan.new, plan.old)):
         drop_from = [frm[p] for p in reversed(topo_order(frm, swapped & set(frm)))]
         swap_in = [to[p] for p in topo_order(to, swapped & set(to))]
+        aside = [_aside(stmt)[1] for p in plan.renamed for stmt in frm[p].drops]
         if drop_from or swap_in:
-            swaps[prefix] = (swap_relations(drop_from), swap_sql(drop_from, swap_in))
+            swaps[prefix] = (swap_relations(drop_from), swap_sql(drop_from, swap_in, aside))
     for prefix, (_, text) in swaps.items():
         lines += [f"# The swap{'' if prefix == 'NEW' else ' back'}: old views out, built ones renamed in "
                   "with their indexes, comments, grants.",
@@ -271,6 +290,10 @@ def render(plan: Plan, rev_id: str, down_rev: str | None, message: str,
         out = []
         for p in reversed(topo_order(frm, (set(frm) - set(to)) | (set(plan.changed) | set(plan.recreated)))):
             if p in swapped:
+                continue
+            if p in plan.renamed:
+                for stmt in frm[p].drops:
+                    out.append(call(repr(_aside(stmt)[0]), "", []) + f"  # {p}: dropped in the swap")
                 continue
             for stmt in frm[p].drops:
                 locks = _drop_locks(frm[p])
@@ -297,6 +320,18 @@ def render(plan: Plan, rev_id: str, down_rev: str | None, message: str,
     text = "\n".join(lines) + "\n"
     imports = "execute_locked, execute_sql" if "    execute_locked(" in text else "execute_sql"
     return text.replace("@IMPORTS@", imports, 1)
+
+
+def _aside(drop: str) -> tuple[str, str]:
+    """For ``DROP FUNCTION schema.name(args)``: (the statement renaming it to a temporary
+    name, the statement dropping it under that name)."""
+    m = re.fullmatch(r"DROP (FUNCTION|PROCEDURE) (.+)\.([^.(]+)(\(.*\))", drop, re.S)
+    if not m:
+        raise SourceError(f"cannot rename aside: {drop}")
+    kind, schema, name, args = m.groups()
+    aside = _qident_name(temp_name(name.strip('"')))
+    return (f"ALTER {kind} {schema}.{name}{args} RENAME TO {aside}",
+            f"DROP {kind} {schema}.{aside}{args}")
 
 
 def _drop_locks(src: Source) -> list[str]:

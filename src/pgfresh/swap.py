@@ -127,12 +127,14 @@ def build_sql(src: Source, rename: dict[str, str]) -> str:
     return ";\n\n".join([record, *build, done]) + ";\n"
 
 
-def swap_sql(drop_from: list[Source], swap_in: list[Source]) -> str:
-    """The swap step: drop the old views (dependents first), rename the built ones in
-    (dependencies first) with their indexes, then their comments and grants verbatim."""
+def swap_sql(drop_from: list[Source], swap_in: list[Source], then_drop: list[str] = ()) -> str:
+    """The swap step: drop the old views (dependents first) and then ``then_drop`` (the
+    old functions they called, renamed aside), rename the built ones in (dependencies
+    first) with their indexes, then their comments and grants verbatim."""
     out = []
     for src in drop_from:
         out += src.drops
+    out += then_drop
     for src in swap_in:
         key = relation_key(src)
         kind = src.kinds[src.defines.index(key)]
