@@ -58,6 +58,8 @@ def _real(name: str) -> str:
 
 
 def _items(obj) -> tuple:
+    if isinstance(obj, ast.ObjectWithArgs):
+        return obj.objname
     return obj if isinstance(obj, tuple) else getattr(obj, "items", (obj,))
 
 
@@ -152,8 +154,8 @@ def plan(url: str, root: Path = config.ROOT) -> list[Step]:
         cfg.attributes["quiet"] = True
         command.upgrade(cfg, f"{current}:head" if current else "head", sql=True)
         unpopulated = {f"analytics.{r[0]}" for r in conn.execute(
-            "SELECT relname FROM pg_class WHERE relkind = 'm' AND NOT relispopulated "
-            "AND relnamespace = 'analytics'::regnamespace")}
+            "SELECT c.relname FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace "
+            "WHERE c.relkind = 'm' AND NOT c.relispopulated AND n.nspname = 'analytics'")}
         steps = []
         for revision, label, sql in _split_steps(cfg.output_buffer.getvalue()):
             stmts = split_statements(label, sql)
