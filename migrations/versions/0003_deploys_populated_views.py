@@ -6,15 +6,15 @@ source files and generate another revision.
 Source files:
   comment   tables/job_runs.sql   (only its comments changed: they are set again)
 
-Revision ID: 0002_deploys_populated_views
-Revises: 0001_initial
-Create Date: 2026-12-01 07:18:46 UTC
+Revision ID: 0003_deploys_populated_views
+Revises: 0002_one_loop_over_due_views_one
+Create Date: 2026-12-01 07:57:00 UTC
 """
 
 from pgfresh.migration import execute_sql
 
-revision = '0002_deploys_populated_views'
-down_revision = '0001_initial'
+revision = '0003_deploys_populated_views'
+down_revision = '0002_one_loop_over_due_views_one'
 branch_labels = None
 depends_on = None
 
