@@ -26,7 +26,7 @@ from pgfresh.localdb import PG_BIN
 from pgfresh.revision import alembic_config, generate
 from pgfresh.sources import split_statements
 
-from .conftest import ROOT, connect, run_alembic
+from .conftest import ROOT, SCHEMA_TEMPLATE, connect, database, run_alembic
 from .test_generator import COPIED, edit
 from .test_migrations import schema_dump
 
@@ -227,8 +227,7 @@ def test_offline_sql_applied_with_psql_gives_the_schema_of_the_online_upgrade(
         deploy_project, cluster, schema_db):
     root, _ = deploy_project
     online = schema_db
-    offline = cluster.create_database("t_offline", "pgfresh_tpl_schema")
-    try:
+    with database(cluster, "t_offline", SCHEMA_TEMPLATE) as offline:
         migrate(online, "upgrade", "head", root)
         cfg = alembic_config(root, offline)
         cfg.output_buffer = io.StringIO()
@@ -244,8 +243,6 @@ def test_offline_sql_applied_with_psql_gives_the_schema_of_the_online_upgrade(
                                str(ROOT / ".squawk.toml"), "--stdin-filepath", "upgrade.sql"],
                               input=script, capture_output=True, text=True)
         assert lint.returncode == 0, lint.stdout
-    finally:
-        cluster.drop_database("t_offline")
 
 
 def test_history_settings_policies_and_foreign_cron_jobs_survive_an_upgrade_and_a_downgrade(
