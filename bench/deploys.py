@@ -163,3 +163,7 @@ def main() -> None:
         if has_cron:
             with psycopg.connect(url, autocommit=True) as conn:
                 conn.execute("UPDATE cron.job SET active = TRUE WHERE database = current_database()")
+
+
+if __name__ == "__main__":
+    main()
