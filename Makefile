@@ -18,7 +18,7 @@ help:
 	@echo "make revision m=\"message\"   generate a revision from changed SQL sources"
 	@echo "make check     fail when the SQL sources differ from what head installs, or the contracts from the views"
 	@echo "make contracts regenerate contracts/rows/*.schema.json and the Zod package contracts/ts"
-	@echo "make lint      sqlfluff, ruff, plpgsql_check"
+	@echo "make lint      sqlfluff, ruff, plpgsql_check, squawk"
 	@echo "make sample    load sample data into the local database (scale=1 seed=42)"
 	@echo "make bench     every performance figure in one table (about 10 min; scale=3 for growth)"
 
@@ -77,10 +77,14 @@ revision: db-up
 	@[ -n "$(m)" ] || { echo 'usage: make revision m="what changed"'; exit 2; }
 	@$(PGFRESH) revision -m "$(m)"
 
+# squawk reads the SQL every revision applies, as `alembic upgrade head --sql` prints it
+# (offline: no database); its disabled rules are explained in .squawk.toml.
 lint: setup db-up
 	$(BIN)/ruff check src tests bench
 	$(BIN)/sqlfluff lint --dialect postgres setup tables functions views triggers cron schema
 	@$(PGFRESH) lint
+	set -o pipefail; $(BIN)/alembic -x without_cron=true upgrade head --sql \
+	  | $(BIN)/squawk --config .squawk.toml --stdin-filepath 'alembic upgrade head --sql'
 
 sample: db-up
 	@$(PGFRESH) sample --scale $(or $(scale),1) --seed $(or $(seed),42)

@@ -28,7 +28,7 @@ CREATE INDEX job_runs_status_idx ON pgfresh.job_runs (status) WHERE status = 'ru
 COMMENT ON TABLE pgfresh.job_runs IS
 'Audit trail: one row per refresh attempt of one materialized view (scheduled, queued or manual).';
 COMMENT ON COLUMN pgfresh.job_runs.source IS
-'What asked for the refresh: a pg_cron job name (cron_dashboard_15min, ...), ''queue'' or ''manual''.';
+'What asked for the refresh: a pg_cron job name (cron_dashboard_15min, ...), ''queue'', ''manual'', or ''migration'' (a revision built or populated the view).';
 COMMENT ON COLUMN pgfresh.job_runs.status IS
 'running, success, failed, skipped (another refresh of this view held its lock) or abandoned (its session died).';
 COMMENT ON COLUMN pgfresh.job_runs.duration IS 'finished_at - started_at; NULL while running.';

@@ -149,6 +149,8 @@ def schema_template(cluster: Cluster) -> Iterator[str]:
 def head_template(cluster: Cluster, schema_template: str) -> Iterator[str]:
     with database(cluster, HEAD_TEMPLATE, schema_template) as url:
         run_alembic(url, "upgrade", "head")
+        with connect(url) as conn:
+            conn.execute(UNREFRESHED_SQL)
         yield HEAD_TEMPLATE
 
 
@@ -181,9 +183,30 @@ def supabase_setup(cluster: Cluster) -> Iterator[Setup]:
                     load_schema(conn, ROOT)
             head = templates.enter_context(database(c, HEAD_TEMPLATE, SCHEMA_TEMPLATE, user="postgres"))
             run_alembic(head, "upgrade", "head")
+            with connect(head) as conn:
+                conn.execute(UNREFRESHED_SQL)
             yield Setup("supabase", c, "postgres", SCHEMA_TEMPLATE, HEAD_TEMPLATE)
     finally:
         c.destroy()
+
+
+# The engine's tests start from views never refreshed and an empty job_runs history. A
+# migration populates every view and records it (source 'migration': tests/test_deploys.py
+# covers that); the template undoes both, so each test sees only the runs it makes.
+UNREFRESHED_SQL = """
+DO $$
+DECLARE
+    v_view record;
+BEGIN
+    DELETE FROM pgfresh.job_runs WHERE source = 'migration';
+    PERFORM setval(pg_get_serial_sequence('pgfresh.job_runs', 'id'), 1, FALSE);
+    FOR v_view IN SELECT c.relname FROM pg_catalog.pg_class AS c
+                  WHERE c.relkind = 'm' AND c.relnamespace = 'analytics'::regnamespace LOOP
+        EXECUTE format('REFRESH MATERIALIZED VIEW analytics.%I WITH NO DATA', v_view.relname);
+    END LOOP;
+END
+$$
+"""
 
 
 @pytest.fixture

@@ -101,10 +101,13 @@ def test_dependents_of_a_changed_function_are_dropped_and_recreated(project, clu
     assert "replace   functions/setting.sql" in text
     assert "recreate  views/mv_booking_trends.sql" in text
     up = text[text.index("def upgrade"):text.index("def downgrade")]
-    # The view is dropped before the function and created after it.
-    assert up.index("DROP MATERIALIZED VIEW analytics.mv_booking_trends") < up.index(
-        "DROP FUNCTION pgfresh.setting(text)")
-    assert up.index("NEW_FUNCTIONS_SETTING,") < up.index("NEW_VIEWS_MV_BOOKING_TRENDS,")
+    # The old function is renamed aside (the old view still calls it), the new view is
+    # built after the new function, and the swap drops the old view before the old function.
+    assert up.index("ALTER FUNCTION pgfresh.setting(text) RENAME TO setting__pgfresh") < up.index(
+        "NEW_FUNCTIONS_SETTING,") < up.index("BUILD_NEW_VIEWS_MV_BOOKING_TRENDS,")
+    swap = text[text.index("SWAP_NEW = "):]
+    assert swap.index("DROP MATERIALIZED VIEW analytics.mv_booking_trends") < swap.index(
+        "DROP FUNCTION pgfresh.setting__pgfresh(text)")
     run_alembic(schema_db, "upgrade", "head", project)
     run_alembic(schema_db, "downgrade", "base", project)
     run_alembic(schema_db, "upgrade", "head", project)

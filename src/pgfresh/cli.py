@@ -141,6 +141,12 @@ def _cmd_demo(args) -> int:
     return run_demo(config.database_url(args.database_url))
 
 
+def _cmd_plan(args) -> int:
+    from pgfresh import plan
+
+    return plan.main(config.database_url(args.database_url), Path(args.root), args.json)
+
+
 def main(argv: list[str] | None = None) -> int:
     from pgfresh.sources import SourceError
 
@@ -183,6 +189,11 @@ def main(argv: list[str] | None = None) -> int:
                      help="empty the 16 reference tables first (otherwise non-empty tables are refused)")
     smp.add_argument("--quiet", action="store_true", help="no progress on stderr")
     smp.set_defaults(func=_cmd_sample)
+
+    pln = sub.add_parser("plan", help="what `alembic upgrade head` would do to the database: "
+                         "steps, locks, build or swap, expected build times")
+    pln.add_argument("--json", action="store_true", help="print the steps as JSON")
+    pln.set_defaults(func=_cmd_plan)
 
     demo = sub.add_parser("demo", help="migrate, load sample data, refresh, show freshness")
     demo.set_defaults(func=_cmd_demo)

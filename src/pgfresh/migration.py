@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 
+import psycopg
 from alembic import context, op
 
 from pgfresh.sources import split_statements
@@ -43,14 +45,95 @@ def execute_sql(text: str, label: str = "revision") -> None:
     if label.startswith("cron/") and without_cron():
         logging.getLogger("alembic.runtime.migration").info("without_cron: %s not scheduled", label)
         return
+    offline = context.is_offline_mode()
+    if offline:
+        op.get_context().impl.static_output(f"-- pgfresh step: {label}\n")
     for stmt in split_statements(label, text):
-        if context.is_offline_mode():
+        if offline:
             op.get_context().impl.static_output(stmt.rstrip().rstrip(";") + ";\n")
         else:
             # The DB-API cursor of Alembic's connection, without parameters: psycopg
             # then parses no placeholders, so '%' in format() strings is safe.
             with op.get_bind().connection.dbapi_connection.cursor() as cur:
                 cur.execute(stmt)
+
+
+# Bounded lock waits. env.py sets lock_timeout for the whole migration transaction (so
+# every statement waits at most that long for a lock: alembic -x lock_timeout=500ms,
+# PGFRESH_LOCK_TIMEOUT) and pgfresh.lock_attempts (-x lock_attempts=8,
+# PGFRESH_LOCK_ATTEMPTS): how many times execute_locked tries a step. The default stays
+# below PostgreSQL's deadlock_timeout (1 s): when a dashboard query and a swap lock the
+# same views in opposite orders, the swap's wait ends first and it gives way, instead of
+# PostgreSQL cancelling the dashboard's query as the deadlock victim.
+LOCK_TIMEOUT = "500ms"
+LOCK_ATTEMPTS = 8
+BACKOFF_SECONDS = (0.5, 1, 2, 4)
+
+BLOCKERS_SQL = """
+SELECT pg_catalog.string_agg(pg_catalog.format(
+           'pid %%s (application_name %%L, %%s, %%s for %%s) holds %%s on %%s, running: %%s',
+           a.pid, a.application_name, a.usename, a.state,
+           pg_catalog.date_trunc('second', pg_catalog.clock_timestamp() - a.xact_start),
+           l.mode, l.relation::pg_catalog.regclass,
+           pg_catalog.left(pg_catalog.regexp_replace(a.query, '\\s+', ' ', 'g'), 200)),
+       '; ' ORDER BY a.pid, l.mode)
+FROM pg_catalog.pg_locks AS l
+JOIN pg_catalog.pg_stat_activity AS a ON a.pid = l.pid
+WHERE l.granted AND l.locktype = 'relation' AND l.pid <> pg_catalog.pg_backend_pid()
+  AND l.relation IN (SELECT pg_catalog.to_regclass(r) FROM pg_catalog.unnest(%s::text[]) AS r)
+"""
+
+RAISE_LOCKED_SQL = """DO $locked$
+BEGIN
+    RAISE EXCEPTION 'pgfresh: could not lock % for step %',
+                    current_setting('pgfresh.locked_relations'), current_setting('pgfresh.locked_step')
+        USING ERRCODE = 'PF501',
+              DETAIL = current_setting('pgfresh.locked_detail'),
+              HINT = 'Nothing was changed. Retry when the sessions named are done, or raise '
+                     'alembic -x lock_timeout=... / lock_attempts=...';
+END
+$locked$"""
+
+
+def execute_locked(text: str, label: str, relations: list[str]) -> None:
+    """Run ``text``, whose statements lock ``relations`` against their readers or
+    writers, as one step: in a savepoint, each lock wait bounded by lock_timeout. When a
+    lock cannot be had (or a deadlock with a reader kills the step), roll the step back,
+    wait (0.5, 1, 2, 4 s) and try again, at most pgfresh.lock_attempts times; then fail
+    with SQLSTATE PF501, DETAIL naming the sessions that hold locks on ``relations``.
+    Offline, the statements are printed (the script's SET lock_timeout bounds them; a
+    plain SQL script has no retry)."""
+    if context.is_offline_mode():
+        execute_sql(text, f"{label} (locks {', '.join(relations)})")
+        return
+    statements = split_statements(label, text)
+    with op.get_bind().connection.dbapi_connection.cursor() as cur:
+        attempts = int(cur.execute(
+            "SELECT coalesce(current_setting('pgfresh.lock_attempts', TRUE), '')").fetchone()[0]
+            or LOCK_ATTEMPTS)
+        detail = ""
+        for attempt in range(1, attempts + 1):
+            cur.execute("SAVEPOINT pgfresh_locked")
+            try:
+                for stmt in statements:
+                    cur.execute(stmt)
+            except (psycopg.errors.LockNotAvailable, psycopg.errors.DeadlockDetected):
+                # A deadlock: a reader locked these relations in another order; give way.
+                cur.execute("ROLLBACK TO SAVEPOINT pgfresh_locked")
+                detail = cur.execute(BLOCKERS_SQL, (relations,)).fetchone()[0] or "no session holds them now"
+                if attempt < attempts:
+                    time.sleep(BACKOFF_SECONDS[min(attempt, len(BACKOFF_SECONDS)) - 1])
+                continue
+            cur.execute("RELEASE SAVEPOINT pgfresh_locked")
+            return
+        timeout = cur.execute("SELECT current_setting('lock_timeout')").fetchone()[0]
+        cur.execute(
+            "SELECT set_config('pgfresh.locked_relations', %s, TRUE), "
+            "set_config('pgfresh.locked_step', %s, TRUE), set_config('pgfresh.locked_detail', %s, TRUE)",
+            (", ".join(relations), label,
+             f"{attempts} attempts, each waiting at most lock_timeout = {timeout}: {detail}"),
+        )
+        cur.execute(RAISE_LOCKED_SQL)
 
 
 def preflight_sql(requires: dict[str, list[str]]) -> str:

@@ -17,6 +17,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pglast
 import psycopg
 from alembic.config import Config
 from alembic.script import ScriptDirectory
@@ -28,10 +29,20 @@ from pgfresh.sources import (
     SCHEMA_DIR,
     Source,
     SourceError,
+    edges,
     hard_dependents,
     parse_all,
     read_tree,
     topo_order,
+)
+from pgfresh.sources import _ident as _qident_name
+from pgfresh.swap import (
+    POPULATE_SQL,
+    build_sql,
+    relation_key,
+    swap_relations,
+    swap_sql,
+    temp_name,
 )
 
 
@@ -70,30 +81,66 @@ class Plan:
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     recreated: list[str] = field(default_factory=list)
+    # Views replaced by build-then-swap (see pgfresh.swap), old and new alike.
+    swapped: list[str] = field(default_factory=list)
+    # Changed functions that swapped views call: renamed aside, dropped in the swap.
+    renamed: list[str] = field(default_factory=list)
+    # Tables whose COMMENTs changed and nothing else: the comments are set again.
+    commented: list[str] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not (self.changed or self.added or self.removed)
+        return not (self.changed or self.added or self.removed or self.commented)
 
-    @property
-    def drop_paths(self) -> list[str]:
-        """Files whose old objects the upgrade drops, dependents first."""
-        paths = set(self.changed) | set(self.removed) | set(self.recreated)
-        return list(reversed(topo_order(self.old, paths)))
 
-    @property
-    def create_paths(self) -> list[str]:
-        """Files whose new text the upgrade runs, dependencies first."""
-        paths = set(self.changed) | set(self.added) | set(self.recreated)
-        return topo_order(self.new, paths)
+def _is_routine(src: Source) -> bool:
+    return all(kind in ("function", "procedure") for kind in src.kinds)
 
-    @property
-    def downgrade_drop_paths(self) -> list[str]:
-        return list(reversed(self.create_paths))
 
-    @property
-    def downgrade_create_paths(self) -> list[str]:
-        return list(reversed(self.drop_paths))
+def _renamed(plan: Plan) -> list[str]:
+    """Changed functions that the old version of a swapped view depends on."""
+    old_deps = edges(plan.old, hard_only=True)
+    needed = {d for p in plan.swapped if p in plan.old for d in old_deps[p]}
+    return sorted(p for p in plan.changed if p in needed and _is_routine(plan.old[p]))
+
+
+def _swap_members(plan: Plan) -> list[str]:
+    """The views that can be replaced by build-then-swap: a changed, recreated or added
+    view (plain or materialized) whose old version can live until the swap (every replaced
+    object it reads is swapped too), whose new version can be built beside it (every
+    replaced relation it reads is built too) and whose new dependents are all swapped."""
+    replaced = set(plan.changed) | set(plan.removed) | set(plan.recreated)
+    touched = set(plan.changed) | set(plan.added) | set(plan.recreated)
+
+    def is_view(src):
+        return src is None or relation_key(src) is not None and not src.is_table
+
+    members = {p for p in touched if is_view(plan.old.get(p)) and is_view(plan.new.get(p))}
+    old_deps, new_deps = edges(plan.old, hard_only=True), edges(plan.new, hard_only=True)
+    # A changed function that old views call is renamed out of the way, not dropped, and
+    # dropped in the swap after them (see render).
+    renamable = {p for p in plan.changed if _is_routine(plan.old[p]) and _is_routine(plan.new[p])}
+    again = True
+    while again:
+        again = False
+        for p in sorted(members):
+            old_ok = p not in plan.old or old_deps[p] & replaced <= members | renamable
+            new_rels = {d for d in new_deps.get(p, ()) if d in touched and relation_key(plan.new[d])}
+            new_ok = p not in plan.new or new_rels <= members
+            dependents_ok = all(q in members for q, deps in new_deps.items() if p in deps and q in touched)
+            if not (old_ok and new_ok and dependents_ok):
+                members.discard(p)
+                again = True
+    return sorted(members)
+
+
+def _without_comments(src: Source) -> tuple[str, ...]:
+    return tuple(s for s in src.canonical if not s.startswith("COMMENT ON "))
+
+
+def _comments(src: Source) -> str:
+    return ";\n".join(s for s in src.statements
+                       if isinstance(pglast.parse_sql(s)[0].stmt, pglast.ast.CommentStmt)) + ";\n"
 
 
 def make_plan(old_texts: dict[str, str], new_texts: dict[str, str]) -> Plan:
@@ -102,6 +149,9 @@ def make_plan(old_texts: dict[str, str], new_texts: dict[str, str]) -> Plan:
     plan.added = sorted(set(new) - set(old))
     plan.removed = sorted(set(old) - set(new))
     plan.changed = sorted(p for p in set(old) & set(new) if old[p].canonical != new[p].canonical)
+    plan.commented = [p for p in plan.changed if old[p].is_table and _without_comments(old[p])
+                      == _without_comments(new[p])]
+    plan.changed = [p for p in plan.changed if p not in plan.commented]
     roots = set(plan.changed) | set(plan.removed)
     dependents = hard_dependents(old, roots) | hard_dependents(new, set(plan.changed))
     plan.recreated = sorted((dependents & set(old) & set(new)) - roots)
@@ -113,6 +163,8 @@ def make_plan(old_texts: dict[str, str], new_texts: dict[str, str]) -> Plan:
                 "Revert the file and write the ALTER TABLE as a hand-written revision "
                 "(alembic revision -m ...), or add a new table in a new file."
             )
+    plan.swapped = _swap_members(plan)
+    plan.renamed = _renamed(plan)
     return plan
 
 
@@ -126,7 +178,7 @@ def drift(root: Path = config.ROOT) -> list[str]:
         out.append(f"new source file, not in any revision: {p}")
     for p in plan.removed:
         out.append(f"source file removed, head still installs it: {p}")
-    for p in plan.changed:
+    for p in plan.changed + plan.commented:
         diff = "".join(
             difflib.unified_diff(
                 state[p].splitlines(True), current[p].splitlines(True),
@@ -153,14 +205,15 @@ def _const(prefix: str, path: str) -> str:
 
 def render(plan: Plan, rev_id: str, down_rev: str | None, message: str,
            requires: dict[str, list[str]]) -> str:
-    new_paths = sorted(set(plan.changed) | set(plan.added) | set(plan.recreated))
-    old_paths = sorted(set(plan.changed) | set(plan.removed) | set(plan.recreated))
+    new_paths = sorted(set(plan.changed) | set(plan.added) | set(plan.recreated) | set(plan.commented))
+    old_paths = sorted(set(plan.changed) | set(plan.removed) | set(plan.recreated) | set(plan.commented))
     lines = []
     summary = (
         [f"  create    {p}" for p in plan.added]
         + [f"  replace   {p}" for p in plan.changed]
         + [f"  recreate  {p}   (depends on a replaced object)" for p in plan.recreated]
         + [f"  drop      {p}" for p in plan.removed]
+        + [f"  comment   {p}   (only its comments changed: they are set again)" for p in plan.commented]
     )
     lines += [
         f'"""{message}',
@@ -176,7 +229,7 @@ def render(plan: Plan, rev_id: str, down_rev: str | None, message: str,
         f"Create Date: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M:%S} UTC",
         '"""',
         "",
-        "from pgfresh.migration import execute_sql",
+        "from pgfresh.migration import @IMPORTS@",
         "",
         f"revision = {rev_id!r}",
         f"down_revision = {down_rev!r}",
@@ -198,20 +251,108 @@ def render(plan: Plan, rev_id: str, down_rev: str | None, message: str,
     lines += ["NEW = {"] + [f"    {p!r}: {_const('NEW', p)}," for p in new_paths] + ["}"]
     lines += [f"REMOVED = {tuple(plan.removed)!r}", ""]
 
-    def body(drop_paths, drop_from, create_paths, create_prefix):
+    swapped = set(plan.swapped)
+    builds = {"NEW": plan.new, "OLD": plan.old}
+    for prefix, side in builds.items():
+        for p in topo_order(side, swapped & set(side)):
+            rename = {relation_key(side[q]): temp_name(relation_key(side[q]).split(".", 1)[1])
+                      for q in swapped & set(side)}
+            what = "this revision installs" if prefix == "NEW" else "the downgrade restores"
+            lines += [f"# {p} as {what} it, built under temporary names, with data,",
+                      "# while readers keep reading the view it replaces.",
+                      f"{_const('BUILD_' + prefix, p)} = {_literal(build_sql(side[p], rename))}", ""]
+    for p in plan.commented:
+        for prefix, side in builds.items():
+            who = "revision" if prefix == "NEW" else "downgrade"
+            lines += [f"# The comments of {p} as the {who} sets them.",
+                      f"{_const('COMMENTS_' + prefix, p)} = {_literal(_comments(side[p]))}", ""]
+    swaps = {}
+    for prefix, frm, to in (("NEW", plan.old, plan.new), ("OLD", plan.new, plan.old)):
+        drop_from = [frm[p] for p in reversed(topo_order(frm, swapped & set(frm)))]
+        swap_in = [to[p] for p in topo_order(to, swapped & set(to))]
+        aside = [_aside(stmt)[1] for p in plan.renamed for stmt in frm[p].drops]
+        if drop_from or swap_in:
+            swaps[prefix] = (swap_relations(drop_from), swap_sql(drop_from, swap_in, aside))
+    for prefix, (_, text) in swaps.items():
+        lines += [f"# The swap{'' if prefix == 'NEW' else ' back'}: old views out, built ones renamed in "
+                  "with their indexes, comments, grants.",
+                  f"SWAP_{prefix} = {_literal(text)}", ""]
+    lines += ["# After every upgrade and downgrade, every materialized view holds data.",
+              f"POPULATE = {_literal(POPULATE_SQL)}", ""]
+
+    def call(const_or_stmt: str, label: str, relations: list[str]) -> str:
+        if relations:
+            return f"    execute_locked({const_or_stmt}, {label!r}, {relations!r})"
+        return f"    execute_sql({const_or_stmt}, {label!r})" if label else \
+            f"    execute_sql({const_or_stmt})"
+
+    def body(frm, to, prefix):
         out = []
-        for p in drop_paths:
-            for stmt in drop_from[p].drops:
-                out.append(f"    execute_sql({stmt!r})  # {p}")
-        for p in create_paths:
-            out.append(f"    execute_sql({_const(create_prefix, p)}, {p!r})")
-        return out or ["    pass"]
+        for p in reversed(topo_order(frm, (set(frm) - set(to)) | (set(plan.changed) | set(plan.recreated)))):
+            if p in swapped:
+                continue
+            if p in plan.renamed:
+                for stmt in frm[p].drops:
+                    out.append(call(repr(_aside(stmt)[0]), "", []) + f"  # {p}: dropped in the swap")
+                continue
+            for stmt in frm[p].drops:
+                locks = _drop_locks(frm[p])
+                out.append(call(repr(stmt), p if locks else "", locks) + ("" if locks else f"  # {p}"))
+        creates = topo_order(to, (set(to) - set(frm)) | (set(plan.changed) | set(plan.recreated)))
+        for p in creates:
+            if p not in swapped:
+                out.append(call(_const(prefix, p), p, _create_locks(to[p])))
+        for p in plan.commented:
+            out.append(call(_const("COMMENTS_" + prefix, p), p, []))
+        # The builds read populated views only: those not replaced, and each other.
+        out.append("    execute_sql(POPULATE, 'populate')")
+        for p in creates:
+            if p in swapped:
+                out.append(call(_const("BUILD_" + prefix, p), f"build {p}", []))
+        if prefix in swaps:
+            out.append(call(f"SWAP_{prefix}", "swap", swaps[prefix][0]))
+        return out
 
     lines += ["", "def upgrade() -> None:", "    execute_sql(PREFLIGHT, 'preflight')"]
-    lines += body(plan.drop_paths, plan.old, plan.create_paths, "NEW")
+    lines += body(plan.old, plan.new, "NEW")
     lines += ["", "", "def downgrade() -> None:"]
-    lines += body(plan.downgrade_drop_paths, plan.new, plan.downgrade_create_paths, "OLD")
-    return "\n".join(lines) + "\n"
+    lines += body(plan.new, plan.old, "OLD")
+    text = "\n".join(lines) + "\n"
+    imports = "execute_locked, execute_sql" if "    execute_locked(" in text else "execute_sql"
+    return text.replace("@IMPORTS@", imports, 1)
+
+
+def _aside(drop: str) -> tuple[str, str]:
+    """For ``DROP FUNCTION schema.name(args)``: (the statement renaming it to a temporary
+    name, the statement dropping it under that name)."""
+    m = re.fullmatch(r"DROP (FUNCTION|PROCEDURE) (.+)\.([^.(]+)(\(.*\))", drop, re.S)
+    if not m:
+        raise SourceError(f"cannot rename aside: {drop}")
+    kind, schema, name, args = m.groups()
+    aside = _qident_name(temp_name(name.strip('"')))
+    return (f"ALTER {kind} {schema}.{name}{args} RENAME TO {aside}",
+            f"DROP {kind} {schema}.{aside}{args}")
+
+
+def _drop_locks(src: Source) -> list[str]:
+    """Relations a DROP of this file's object locks that others may be using."""
+    out = []
+    for key, kind in zip(src.defines, src.kinds, strict=True):
+        if kind in ("table", "matview", "view"):
+            out.append(key.split(":", 1)[1])
+        elif kind == "trigger":
+            out.append(key.split("@", 1)[1])
+    return out
+
+
+def _create_locks(src: Source) -> list[str]:
+    """Relations that running this file locks against their readers or writers: the
+    table of a trigger, the tables a new table references (foreign keys)."""
+    out = [key.split("@", 1)[1]
+           for key, kind in zip(src.defines, src.kinds, strict=True) if kind == "trigger"]
+    if src.is_table:
+        out += sorted(k.split(":", 1)[1] for k in src.hard if k.startswith("rel:"))
+    return out
 
 
 # -- scratch database: proves the sources apply, and reads what they need -------------------
