@@ -10,16 +10,20 @@ LANGUAGE plpgsql
 STABLE
 SET search_path = pg_catalog, pgfresh
 AS $$
+DECLARE
+    -- pg_cron creates its objects in schema cron whatever the extension's schema is.
+    v_cron_schema constant text := 'cron';
 BEGIN
     -- Schema cron exists only where pg_cron is installed: reached through EXECUTE, so
     -- that this function compiles anywhere.
     IF pg_catalog.to_regclass('cron.job') IS NULL THEN
         RETURN;
     END IF;
-    RETURN QUERY EXECUTE
-        'SELECT j.jobid, j.active FROM cron.job AS j '
-        'WHERE j.jobname = $1 AND j.database = pg_catalog.current_database() ORDER BY j.jobid LIMIT 1'
-        USING 'cron_dashboard_queue';
+    RETURN QUERY EXECUTE pg_catalog.format(
+        'SELECT j.jobid, j.active FROM %I.job AS j '
+        'WHERE j.jobname = $1 AND j.database = pg_catalog.current_database() ORDER BY j.jobid LIMIT 1',
+        v_cron_schema
+    ) USING 'cron_dashboard_queue';
 END
 $$;
 

@@ -7,14 +7,17 @@
 -- or a TRUNCATE; else the machines whose equipment row or past telemetry changed since
 -- (pgfresh.tail_changes). The other two alert types are always computed live: they are
 -- the few open tickets and pending documents, found through their status indexes.
--- SECURITY DEFINER and STABLE: the dashboards' role reads through it, in its query's snapshot.
+-- plpgsql, so that its plan is cached per session (a SQL function is planned at every
+-- call). SECURITY DEFINER and STABLE: the dashboards' role reads through it, in its query's snapshot.
 CREATE FUNCTION pgfresh.alert_candidates_tail_scope()
 RETURNS TABLE (all_machines boolean, machines uuid [])
-LANGUAGE sql
+LANGUAGE plpgsql
 STABLE
 SECURITY DEFINER
 SET search_path = pg_catalog, pgfresh
 AS $$
+BEGIN
+    RETURN QUERY
     WITH
     settings AS (
         SELECT pgfresh.setting('business_timezone') AS tz
@@ -39,7 +42,8 @@ AS $$
         AS all_machines,
         c.machines
     FROM settings AS s
-    CROSS JOIN changes AS c
+    CROSS JOIN changes AS c;
+END
 $$;
 
 COMMENT ON FUNCTION pgfresh.alert_candidates_tail_scope() IS

@@ -1,6 +1,6 @@
 -- pgfresh.serve_queue(serve_for): the queue server. CALL it from the queue job (pg_cron,
 -- every minute): it serves the refresh queue every queue_poll_interval (2 s) for
--- queue_serve_for (55 s), so an event-driven refresh starts within seconds although
+-- queue_serve_for (58 s), so an event-driven refresh starts within seconds although
 -- pg_cron 1.4 ticks once a minute. Each round is pgfresh.process_queue (when there is
 -- work) and ends with COMMIT.
 -- requires: functions/process_queue.sql, functions/setting.sql, functions/_queue_server_lock_key.sql
@@ -42,7 +42,7 @@ BEGIN
         RAISE EXCEPTION 'pgfresh: serve_queue cannot serve for a negative time (%)', v_serve_for
             USING ERRCODE = 'PF901',
                   DETAIL = 'Nothing was served.',
-                  HINT = 'Give 0 for one round, or NULL for setting queue_serve_for (55 seconds).';
+                  HINT = 'Give 0 for one round, or NULL for setting queue_serve_for (58 seconds).';
     END IF;
     IF v_timeout > interval '0' THEN
         v_serve_for := least(v_serve_for, v_timeout / 2);

@@ -62,7 +62,7 @@ AS $$
          'An SLA breach alert is critical once the ticket has waited this many times its SLA without a first response.'),
         ('queue_poll_interval', '2 seconds',
          'pgfresh.serve_queue (the queue job): how often it looks at the refresh queue; a change waits at most this long (plus the refresh) to be refreshed.'),
-        ('queue_serve_for', '55 seconds',
+        ('queue_serve_for', '58 seconds',
          'pgfresh.serve_queue: how long one run of the queue job keeps serving the queue before it returns (pg_cron 1.4 starts it every minute).')
 $$;
 

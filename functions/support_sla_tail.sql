@@ -42,6 +42,13 @@ DECLARE
     v_recount_from timestamptz;
     v_recount_before timestamptz;
     v_recount boolean;
+    -- the first-response SLA hours of each priority (settings sla_first_response_hours_<priority>)
+    v_sla_hours constant jsonb := jsonb_build_object(
+        'low', pgfresh.setting('sla_first_response_hours_low'),
+        'normal', pgfresh.setting('sla_first_response_hours_normal'),
+        'high', pgfresh.setting('sla_first_response_hours_high'),
+        'urgent', pgfresh.setting('sla_first_response_hours_urgent'));
+    v_longest_sla interval;
 BEGIN
     SELECT (min(t.created_at) AT TIME ZONE v_tz)::date INTO v_first_day FROM public.support_tickets AS t;
     v_first_day := greatest(p_from_day, v_first_day);
@@ -49,6 +56,7 @@ BEGIN
         RETURN;  -- no tickets (or none before today): no rows at all, as in the view
     END IF;
     v_starts_at := v_first_day::timestamp AT TIME ZONE v_tz;
+    SELECT make_interval(secs => max(h.value::numeric) * 3600) INTO v_longest_sla FROM jsonb_each_text(v_sla_hours) AS h;
     -- open tickets at the end of the day before from_day (none before the first ticket)
     IF v_first_day = p_from_day THEN
         SELECT m.priority_counts INTO v_base FROM analytics.mv_support_sla AS m
@@ -68,18 +76,14 @@ BEGIN
     WITH
     sla_policy AS MATERIALIZED (
         SELECT
-            v.priority,
-            make_interval(secs => v.hours::numeric * 3600) AS sla
-        FROM (
-            VALUES
-            ('low', pgfresh.setting('sla_first_response_hours_low')),
-            ('normal', pgfresh.setting('sla_first_response_hours_normal')),
-            ('high', pgfresh.setting('sla_first_response_hours_high')),
-            ('urgent', pgfresh.setting('sla_first_response_hours_urgent'))
-        ) AS v (priority, hours)
+            h.key AS priority,
+            make_interval(secs => h.value::numeric * 3600) AS sla
+        FROM jsonb_each_text(v_sla_hours) AS h
     ),
 
-    -- import CTEs: the tickets that count on some day from v_first_day on
+    -- import CTEs: the tickets that may count on a day from v_first_day on: created,
+    -- answered, resolved or updated since its start, or created within the longest SLA
+    -- before it (a superset, in one pass of plain comparisons; the metrics filter exactly)
 
     tickets AS (
         SELECT
@@ -98,10 +102,10 @@ BEGIN
                     WHEN s.status IN ('resolved', 'closed') THEN greatest(s.created_at, s.updated_at)
                 END AS closed_at
             FROM public.support_tickets AS s
+            WHERE s.created_at >= v_starts_at - v_longest_sla OR s.first_response_at >= v_starts_at
+               OR s.resolved_at >= v_starts_at OR s.updated_at >= v_starts_at
         ) AS t
         LEFT JOIN sla_policy AS p ON t.priority = p.priority
-        WHERE t.created_at >= v_starts_at OR t.closed_at >= v_starts_at OR t.first_response_at >= v_starts_at
-           OR t.created_at + p.sla >= v_starts_at
     ),
 
     ticket_notifications AS (

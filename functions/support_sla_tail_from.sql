@@ -8,15 +8,18 @@
 -- (pgfresh.tail_changes); -infinity when the view was never refreshed by the engine.
 -- notifications_sent depends on no clock: it is recounted from the earliest notification
 -- change, or from the first day after the as-of day (days the materialized rows lack).
--- SECURITY DEFINER and STABLE: the dashboards' role reads through it without privileges
+-- plpgsql, so that its plan is cached per session (a SQL function is planned at every
+-- call). SECURITY DEFINER and STABLE: the dashboards' role reads through it without privileges
 -- on the engine's tables, in the snapshot of its own query.
 CREATE FUNCTION pgfresh.support_sla_tail_from()
 RETURNS TABLE (from_day date, notifications_from date)
-LANGUAGE sql
+LANGUAGE plpgsql
 STABLE
 SECURITY DEFINER
 SET search_path = pg_catalog, pgfresh
 AS $$
+BEGIN
+    RETURN QUERY
     WITH
     settings AS (
         SELECT pgfresh.setting('business_timezone') AS tz
@@ -42,7 +45,8 @@ AS $$
         least((c.notifications_from AT TIME ZONE s.tz)::date, (a.as_of AT TIME ZONE s.tz)::date + 1) AS notifications_from
     FROM settings AS s
     CROSS JOIN as_of AS a
-    CROSS JOIN changes AS c
+    CROSS JOIN changes AS c;
+END
 $$;
 
 COMMENT ON FUNCTION pgfresh.support_sla_tail_from() IS

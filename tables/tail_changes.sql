@@ -1,7 +1,8 @@
 -- pgfresh.tail_changes: what changed in the sources of a real-time view since its last
 -- refresh: the part of its materialized rows that the live tail must recompute.
--- Written by the tail triggers (pgfresh.tg__record_tail_change); the refresh of the view
--- deletes the rows it can see in its own transaction (pgfresh._reset_tail), like
+-- Written by the tail triggers (pgfresh.tg_<table>__record_tail, tg__record_tail_reset);
+-- the refresh of the view deletes the rows it can see in its own transaction
+-- (pgfresh._reset_tail), like
 -- refresh_queue: a row committed while it runs stays, so the tail recomputes a superset
 -- of what the materialized rows miss, never less. Append-only: writers never wait.
 -- requires: setup/dashboard_reader.sql

@@ -1,32 +1,41 @@
--- triggers support_tickets__tail_{insert,update,delete,truncate} on public.support_tickets: record in
--- pgfresh.tail_changes what part of the materialized rows behind analytics.support_sla_live
--- a statement made stale (pgfresh.tg__record_tail_change). One statement-level trigger
--- per event: PostgreSQL allows transition tables only on single-event triggers.
--- requires: functions/tg__record_tail_change.sql
+-- triggers support_tickets__tail_{insert,update_old,update_new,delete,truncate} on public.support_tickets:
+-- record in pgfresh.tail_changes what part of mv_support_sla a statement made stale, for the
+-- live tail of analytics.support_sla_live (pgfresh.tg_support_tickets__record_tail). Each trigger has one
+-- transition table, named changed_rows (an UPDATE has two triggers: its old and its new
+-- rows), so that the function reads one table whatever the event. TRUNCATE: everything
+-- (pgfresh.tg__record_tail_reset).
+-- requires: functions/tg_support_tickets__record_tail.sql, functions/tg__record_tail_reset.sql
 CREATE TRIGGER support_tickets__tail_insert
 AFTER INSERT ON public.support_tickets
-REFERENCING NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_tail_change();
+REFERENCING NEW TABLE AS changed_rows
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_support_tickets__record_tail();
 
-CREATE TRIGGER support_tickets__tail_update
+CREATE TRIGGER support_tickets__tail_update_old
 AFTER UPDATE ON public.support_tickets
-REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_tail_change();
+REFERENCING OLD TABLE AS changed_rows
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_support_tickets__record_tail();
+
+CREATE TRIGGER support_tickets__tail_update_new
+AFTER UPDATE ON public.support_tickets
+REFERENCING NEW TABLE AS changed_rows
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_support_tickets__record_tail();
 
 CREATE TRIGGER support_tickets__tail_delete
 AFTER DELETE ON public.support_tickets
-REFERENCING OLD TABLE AS old_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_tail_change();
+REFERENCING OLD TABLE AS changed_rows
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_support_tickets__record_tail();
 
 CREATE TRIGGER support_tickets__tail_truncate
 AFTER TRUNCATE ON public.support_tickets
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_tail_change();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_tail_reset();
 
 COMMENT ON TRIGGER support_tickets__tail_insert ON public.support_tickets IS
-'pgfresh: record the source change for the live tail of analytics.support_sla_live.';
-COMMENT ON TRIGGER support_tickets__tail_update ON public.support_tickets IS
-'pgfresh: record the source change for the live tail of analytics.support_sla_live.';
+'pgfresh: record the inserted rows for the live tail of analytics.support_sla_live.';
+COMMENT ON TRIGGER support_tickets__tail_update_old ON public.support_tickets IS
+'pgfresh: record the rows before an UPDATE for the live tail of analytics.support_sla_live.';
+COMMENT ON TRIGGER support_tickets__tail_update_new ON public.support_tickets IS
+'pgfresh: record the rows after an UPDATE for the live tail of analytics.support_sla_live.';
 COMMENT ON TRIGGER support_tickets__tail_delete ON public.support_tickets IS
-'pgfresh: record the source change for the live tail of analytics.support_sla_live.';
+'pgfresh: record the deleted rows for the live tail of analytics.support_sla_live.';
 COMMENT ON TRIGGER support_tickets__tail_truncate ON public.support_tickets IS
-'pgfresh: record the source change for the live tail of analytics.support_sla_live.';
+'pgfresh: after a TRUNCATE the live tail of analytics.support_sla_live covers everything until the next refresh.';

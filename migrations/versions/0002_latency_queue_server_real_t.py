@@ -14,7 +14,11 @@ Source files:
   create    functions/serve_queue.sql
   create    functions/support_sla_tail.sql
   create    functions/support_sla_tail_from.sql
-  create    functions/tg__record_tail_change.sql
+  create    functions/tg__record_tail_reset.sql
+  create    functions/tg_equipment__record_tail.sql
+  create    functions/tg_equipment_utilization__record_tail.sql
+  create    functions/tg_notifications__record_tail.sql
+  create    functions/tg_support_tickets__record_tail.sql
   create    tables/tail_changes.sql
   create    tables/view_as_of.sql
   create    triggers/equipment__tail.sql
@@ -30,7 +34,7 @@ Source files:
 
 Revision ID: 0002_latency_queue_server_real_t
 Revises: 0001_initial
-Create Date: 2026-12-01 07:09:54 UTC
+Create Date: 2026-12-01 07:23:54 UTC
 """
 
 from pgfresh.migration import execute_sql
@@ -191,7 +195,7 @@ $preflight$'''
 NEW_CRON_CRON_DASHBOARD_QUEUE = '''\
 -- pg_cron job cron_dashboard_queue: the queue server (event-driven refreshes). Every
 -- minute (UTC) pg_cron starts pgfresh.serve_queue, which serves the refresh queue every
--- queue_poll_interval (2 s) for queue_serve_for (55 s) and returns: a change waits
+-- queue_poll_interval (2 s) for queue_serve_for (58 s) and returns: a change waits
 -- seconds, not the next tick. The same on pg_cron 1.4 (minute ticks only) and 1.5+
 -- (where a seconds schedule would open a connection and write a cron.job_run_details
 -- row per run: 43,200 a day at 2 s). See docs/latency.md.
@@ -351,16 +355,20 @@ LANGUAGE plpgsql
 STABLE
 SET search_path = pg_catalog, pgfresh
 AS $$
+DECLARE
+    -- pg_cron creates its objects in schema cron whatever the extension's schema is.
+    v_cron_schema constant text := 'cron';
 BEGIN
     -- Schema cron exists only where pg_cron is installed: reached through EXECUTE, so
     -- that this function compiles anywhere.
     IF pg_catalog.to_regclass('cron.job') IS NULL THEN
         RETURN;
     END IF;
-    RETURN QUERY EXECUTE
-        'SELECT j.jobid, j.active FROM cron.job AS j '
-        'WHERE j.jobname = $1 AND j.database = pg_catalog.current_database() ORDER BY j.jobid LIMIT 1'
-        USING 'cron_dashboard_queue';
+    RETURN QUERY EXECUTE pg_catalog.format(
+        'SELECT j.jobid, j.active FROM %I.job AS j '
+        'WHERE j.jobname = $1 AND j.database = pg_catalog.current_database() ORDER BY j.jobid LIMIT 1',
+        v_cron_schema
+    ) USING 'cron_dashboard_queue';
 END
 $$;
 
@@ -809,7 +817,7 @@ GRANT EXECUTE ON FUNCTION pgfresh.alert_candidates_tail_scope() TO dashboard_rea
 NEW_FUNCTIONS_SERVE_QUEUE = '''\
 -- pgfresh.serve_queue(serve_for): the queue server. CALL it from the queue job (pg_cron,
 -- every minute): it serves the refresh queue every queue_poll_interval (2 s) for
--- queue_serve_for (55 s), so an event-driven refresh starts within seconds although
+-- queue_serve_for (58 s), so an event-driven refresh starts within seconds although
 -- pg_cron 1.4 ticks once a minute. Each round is pgfresh.process_queue (when there is
 -- work) and ends with COMMIT.
 -- requires: functions/process_queue.sql, functions/setting.sql, functions/_queue_server_lock_key.sql
@@ -851,7 +859,7 @@ BEGIN
         RAISE EXCEPTION 'pgfresh: serve_queue cannot serve for a negative time (%)', v_serve_for
             USING ERRCODE = 'PF901',
                   DETAIL = 'Nothing was served.',
-                  HINT = 'Give 0 for one round, or NULL for setting queue_serve_for (55 seconds).';
+                  HINT = 'Give 0 for one round, or NULL for setting queue_serve_for (58 seconds).';
     END IF;
     IF v_timeout > interval '0' THEN
         v_serve_for := least(v_serve_for, v_timeout / 2);
@@ -984,7 +992,7 @@ AS $$
          'An SLA breach alert is critical once the ticket has waited this many times its SLA without a first response.'),
         ('queue_poll_interval', '2 seconds',
          'pgfresh.serve_queue (the queue job): how often it looks at the refresh queue; a change waits at most this long (plus the refresh) to be refreshed.'),
-        ('queue_serve_for', '55 seconds',
+        ('queue_serve_for', '58 seconds',
          'pgfresh.serve_queue: how long one run of the queue job keeps serving the queue before it returns (pg_cron 1.4 starts it every minute).')
 $$;
 
@@ -1275,28 +1283,17 @@ REVOKE ALL ON FUNCTION pgfresh.support_sla_tail_from() FROM public;
 GRANT EXECUTE ON FUNCTION pgfresh.support_sla_tail_from() TO dashboard_reader;
 '''
 
-# functions/tg__record_tail_change.sql, as this revision installs it.
-NEW_FUNCTIONS_TG_RECORD_TAIL_CHANGE = '''\
--- pgfresh.tg__record_tail_change(): the tail trigger of the real-time views' sources.
--- Records in pgfresh.tail_changes which part of a view's materialized rows a statement
--- may have made stale, so that analytics.support_sla_live and
--- analytics.alert_candidates_live recompute only that part:
---   public.support_tickets       -> mv_support_sla from the earliest created_at /
---                                   first_response_at of the old and new rows
---   public.notifications         -> mv_support_sla from the earliest sent_at of the
---                                   ticket notifications among them
---   public.equipment             -> mv_alert_candidates, the machines (old and new ids)
---   public.equipment_utilization -> mv_alert_candidates, the machines, for telemetry days
---                                   before today (today's rows count from tomorrow on,
---                                   when the tail recomputes every machine anyway)
---   pgfresh.settings, TRUNCATE   -> everything of the views fed (-infinity / every machine)
--- requires: tables/tail_changes.sql, functions/setting.sql
--- AFTER ... FOR EACH STATEMENT with transition tables old_rows / new_rows; one INSERT of
--- at most one row per statement (per changed machine for the equipment tables). Static
--- SQL per table and event: each trigger compiles its own copy of this function, so a
--- branch only ever plans the transition tables its event has.
--- SECURITY DEFINER: writers of the source tables need no privilege on pgfresh.
-CREATE FUNCTION pgfresh.tg__record_tail_change()
+# functions/tg__record_tail_reset.sql, as this revision installs it.
+NEW_FUNCTIONS_TG_RECORD_TAIL_RESET = '''\
+-- pgfresh.tg__record_tail_reset(): tail trigger for changes that may move every row of a
+-- real-time view: a TRUNCATE of one of its sources, or any change of pgfresh.settings (a
+-- time zone, an SLA, a threshold). Records "everything" in pgfresh.tail_changes
+-- (changed_from -infinity for mv_support_sla; no machine, meaning every machine, for
+-- mv_alert_candidates), so the live views recompute all of it until the next refresh.
+-- requires: tables/tail_changes.sql
+-- AFTER ... FOR EACH STATEMENT, no transition table. SECURITY DEFINER: the writer needs no
+-- privilege on pgfresh.
+CREATE FUNCTION pgfresh.tg__record_tail_reset()
 RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
@@ -1305,74 +1302,153 @@ AS $$
 DECLARE
     v_source constant text := TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME;
 BEGIN
-    IF TG_OP = 'TRUNCATE' OR v_source = 'pgfresh.settings' THEN
-        INSERT INTO pgfresh.tail_changes (view_name, source_table, changed_from, entity_id)
-        SELECT v.view_name, v_source, '-infinity', NULL
-          FROM (VALUES ('mv_support_sla', ARRAY['public.support_tickets', 'public.notifications', 'pgfresh.settings']),
-                       ('mv_alert_candidates', ARRAY['public.equipment', 'public.equipment_utilization',
-                                                     'pgfresh.settings'])
-               ) AS v (view_name, sources)
-         WHERE v_source = ANY (v.sources);
-    ELSIF v_source = 'public.support_tickets' THEN
-        IF TG_OP IN ('INSERT', 'UPDATE') THEN
-            INSERT INTO pgfresh.tail_changes (view_name, source_table, changed_from)
-            SELECT 'mv_support_sla', v_source, min(least(r.created_at, r.first_response_at))
-              FROM new_rows AS r HAVING count(*) > 0;
-        END IF;
-        IF TG_OP IN ('UPDATE', 'DELETE') THEN
-            INSERT INTO pgfresh.tail_changes (view_name, source_table, changed_from)
-            SELECT 'mv_support_sla', v_source, min(least(r.created_at, r.first_response_at))
-              FROM old_rows AS r HAVING count(*) > 0;
-        END IF;
-    ELSIF v_source = 'public.notifications' THEN
-        IF TG_OP IN ('INSERT', 'UPDATE') THEN
-            INSERT INTO pgfresh.tail_changes (view_name, source_table, changed_from)
-            SELECT 'mv_support_sla', v_source, min(r.sent_at)
-              FROM new_rows AS r WHERE r.ticket_id IS NOT NULL HAVING min(r.sent_at) IS NOT NULL;
-        END IF;
-        IF TG_OP IN ('UPDATE', 'DELETE') THEN
-            INSERT INTO pgfresh.tail_changes (view_name, source_table, changed_from)
-            SELECT 'mv_support_sla', v_source, min(r.sent_at)
-              FROM old_rows AS r WHERE r.ticket_id IS NOT NULL HAVING min(r.sent_at) IS NOT NULL;
-        END IF;
-    ELSIF v_source = 'public.equipment' THEN
-        IF TG_OP IN ('INSERT', 'UPDATE') THEN
-            INSERT INTO pgfresh.tail_changes (view_name, source_table, entity_id)
-            SELECT DISTINCT 'mv_alert_candidates', v_source, r.id FROM new_rows AS r;
-        END IF;
-        IF TG_OP IN ('UPDATE', 'DELETE') THEN
-            INSERT INTO pgfresh.tail_changes (view_name, source_table, entity_id)
-            SELECT DISTINCT 'mv_alert_candidates', v_source, r.id FROM old_rows AS r;
-        END IF;
-    ELSIF v_source = 'public.equipment_utilization' THEN
-        IF TG_OP IN ('INSERT', 'UPDATE') THEN
-            INSERT INTO pgfresh.tail_changes (view_name, source_table, entity_id)
-            SELECT DISTINCT 'mv_alert_candidates', v_source, r.equipment_id
-              FROM new_rows AS r
-             WHERE r.usage_date < (pg_catalog.now() AT TIME ZONE pgfresh.setting('business_timezone'))::date;
-        END IF;
-        IF TG_OP IN ('UPDATE', 'DELETE') THEN
-            INSERT INTO pgfresh.tail_changes (view_name, source_table, entity_id)
-            SELECT DISTINCT 'mv_alert_candidates', v_source, r.equipment_id
-              FROM old_rows AS r
-             WHERE r.usage_date < (pg_catalog.now() AT TIME ZONE pgfresh.setting('business_timezone'))::date;
-        END IF;
-    END IF;
+    INSERT INTO pgfresh.tail_changes (view_name, source_table, changed_from)
+    SELECT v.view_name, v_source, '-infinity'
+      FROM (VALUES ('mv_support_sla', ARRAY['public.support_tickets', 'public.notifications', 'pgfresh.settings']),
+                   ('mv_alert_candidates', ARRAY['public.equipment', 'public.equipment_utilization',
+                                                 'pgfresh.settings'])
+           ) AS v (view_name, sources)
+     WHERE v_source = ANY (v.sources);
     RETURN NULL;
 END
 $$;
 
-COMMENT ON FUNCTION pgfresh.tg__record_tail_change() IS
-'Statement trigger (transition tables old_rows/new_rows) of support_tickets, notifications, equipment, equipment_utilization and pgfresh.settings: records in pgfresh.tail_changes what part of mv_support_sla / mv_alert_candidates the live views must recompute.';
+COMMENT ON FUNCTION pgfresh.tg__record_tail_reset() IS
+'Statement trigger (TRUNCATE of a real-time view''s source, any change of pgfresh.settings): records in pgfresh.tail_changes that the live views must recompute everything until their next refresh.';
 
-REVOKE ALL ON FUNCTION pgfresh.tg__record_tail_change() FROM public;
+REVOKE ALL ON FUNCTION pgfresh.tg__record_tail_reset() FROM public;
+'''
+
+# functions/tg_equipment__record_tail.sql, as this revision installs it.
+NEW_FUNCTIONS_TG_EQUIPMENT_RECORD_TAIL = '''\
+-- pgfresh.tg_equipment__record_tail(): tail trigger of public.equipment: records in pgfresh.tail_changes
+-- which part of mv_alert_candidates a statement made stale, so that analytics.alert_candidates_live
+-- recomputes it live until the next refresh: the machines of the rows: their low_utilization rows are recomputed.
+-- requires: tables/tail_changes.sql
+-- AFTER ... FOR EACH STATEMENT with one transition table named changed_rows: the new rows
+-- of an INSERT, the old rows of a DELETE, and for an UPDATE one trigger with each (see
+-- triggers/equipment__tail.sql). One INSERT per statement, append-only: writers never wait.
+-- SECURITY DEFINER: writers of public.equipment need no privilege on pgfresh.
+CREATE FUNCTION pgfresh.tg_equipment__record_tail()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pgfresh
+AS $$
+BEGIN
+    INSERT INTO pgfresh.tail_changes (view_name, source_table, entity_id)
+    SELECT DISTINCT 'mv_alert_candidates', 'public.equipment', r.id
+      FROM changed_rows AS r;
+    RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION pgfresh.tg_equipment__record_tail() IS
+'Statement trigger of public.equipment (transition table changed_rows): records in pgfresh.tail_changes what analytics.alert_candidates_live must recompute until mv_alert_candidates''s next refresh.';
+
+REVOKE ALL ON FUNCTION pgfresh.tg_equipment__record_tail() FROM public;
+'''
+
+# functions/tg_equipment_utilization__record_tail.sql, as this revision installs it.
+NEW_FUNCTIONS_TG_EQUIPMENT_UTILIZATION_RECORD_TAIL = '''\
+-- pgfresh.tg_equipment_utilization__record_tail(): tail trigger of public.equipment_utilization: records in pgfresh.tail_changes
+-- which part of mv_alert_candidates a statement made stale, so that analytics.alert_candidates_live
+-- recomputes it live until the next refresh: the machines of the rows of days before today (today's telemetry counts from tomorrow on, when the tail recomputes every machine anyway).
+-- requires: tables/tail_changes.sql, functions/setting.sql
+-- AFTER ... FOR EACH STATEMENT with one transition table named changed_rows: the new rows
+-- of an INSERT, the old rows of a DELETE, and for an UPDATE one trigger with each (see
+-- triggers/equipment_utilization__tail.sql). One INSERT per statement, append-only: writers never wait.
+-- SECURITY DEFINER: writers of public.equipment_utilization need no privilege on pgfresh.
+CREATE FUNCTION pgfresh.tg_equipment_utilization__record_tail()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pgfresh
+AS $$
+BEGIN
+    INSERT INTO pgfresh.tail_changes (view_name, source_table, entity_id)
+    SELECT DISTINCT 'mv_alert_candidates', 'public.equipment_utilization', r.equipment_id
+      FROM changed_rows AS r
+     WHERE r.usage_date < (pg_catalog.now() AT TIME ZONE pgfresh.setting('business_timezone'))::date;
+    RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION pgfresh.tg_equipment_utilization__record_tail() IS
+'Statement trigger of public.equipment_utilization (transition table changed_rows): records in pgfresh.tail_changes what analytics.alert_candidates_live must recompute until mv_alert_candidates''s next refresh.';
+
+REVOKE ALL ON FUNCTION pgfresh.tg_equipment_utilization__record_tail() FROM public;
+'''
+
+# functions/tg_notifications__record_tail.sql, as this revision installs it.
+NEW_FUNCTIONS_TG_NOTIFICATIONS_RECORD_TAIL = '''\
+-- pgfresh.tg_notifications__record_tail(): tail trigger of public.notifications: records in pgfresh.tail_changes
+-- which part of mv_support_sla a statement made stale, so that analytics.support_sla_live
+-- recomputes it live until the next refresh: the earliest sent_at of the ticket notifications among the rows (other notifications count nowhere).
+-- requires: tables/tail_changes.sql
+-- AFTER ... FOR EACH STATEMENT with one transition table named changed_rows: the new rows
+-- of an INSERT, the old rows of a DELETE, and for an UPDATE one trigger with each (see
+-- triggers/notifications__tail.sql). One INSERT per statement, append-only: writers never wait.
+-- SECURITY DEFINER: writers of public.notifications need no privilege on pgfresh.
+CREATE FUNCTION pgfresh.tg_notifications__record_tail()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pgfresh
+AS $$
+BEGIN
+    INSERT INTO pgfresh.tail_changes (view_name, source_table, changed_from)
+    SELECT 'mv_support_sla', 'public.notifications', min(r.sent_at)
+      FROM changed_rows AS r
+     WHERE r.ticket_id IS NOT NULL
+    HAVING min(r.sent_at) IS NOT NULL;
+    RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION pgfresh.tg_notifications__record_tail() IS
+'Statement trigger of public.notifications (transition table changed_rows): records in pgfresh.tail_changes what analytics.support_sla_live must recompute until mv_support_sla''s next refresh.';
+
+REVOKE ALL ON FUNCTION pgfresh.tg_notifications__record_tail() FROM public;
+'''
+
+# functions/tg_support_tickets__record_tail.sql, as this revision installs it.
+NEW_FUNCTIONS_TG_SUPPORT_TICKETS_RECORD_TAIL = '''\
+-- pgfresh.tg_support_tickets__record_tail(): tail trigger of public.support_tickets: records in pgfresh.tail_changes
+-- which part of mv_support_sla a statement made stale, so that analytics.support_sla_live
+-- recomputes it live until the next refresh: the earliest created_at / first_response_at of the rows: every count of a ticket falls on that day or later.
+-- requires: tables/tail_changes.sql
+-- AFTER ... FOR EACH STATEMENT with one transition table named changed_rows: the new rows
+-- of an INSERT, the old rows of a DELETE, and for an UPDATE one trigger with each (see
+-- triggers/support_tickets__tail.sql). One INSERT per statement, append-only: writers never wait.
+-- SECURITY DEFINER: writers of public.support_tickets need no privilege on pgfresh.
+CREATE FUNCTION pgfresh.tg_support_tickets__record_tail()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pgfresh
+AS $$
+BEGIN
+    INSERT INTO pgfresh.tail_changes (view_name, source_table, changed_from)
+    SELECT 'mv_support_sla', 'public.support_tickets', min(least(r.created_at, r.first_response_at))
+      FROM changed_rows AS r
+    HAVING count(*) > 0;
+    RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION pgfresh.tg_support_tickets__record_tail() IS
+'Statement trigger of public.support_tickets (transition table changed_rows): records in pgfresh.tail_changes what analytics.support_sla_live must recompute until mv_support_sla''s next refresh.';
+
+REVOKE ALL ON FUNCTION pgfresh.tg_support_tickets__record_tail() FROM public;
 '''
 
 # tables/tail_changes.sql, as this revision installs it.
 NEW_TABLES_TAIL_CHANGES = '''\
 -- pgfresh.tail_changes: what changed in the sources of a real-time view since its last
 -- refresh: the part of its materialized rows that the live tail must recompute.
--- Written by the tail triggers (pgfresh.tg__record_tail_change); the refresh of the view
+-- Written by the tail triggers (pgfresh.tg_<table>__record_tail, pgfresh.tg__record_tail_reset);
+-- the refresh of the view
 -- deletes the rows it can see in its own transaction (pgfresh._reset_tail), like
 -- refresh_queue: a row committed while it runs stays, so the tail recomputes a superset
 -- of what the materialized rows miss, never less. Append-only: writers never wait.
@@ -1421,110 +1497,137 @@ REVOKE ALL ON pgfresh.view_as_of FROM public;
 
 # triggers/equipment__tail.sql, as this revision installs it.
 NEW_TRIGGERS_EQUIPMENT_TAIL = '''\
--- triggers equipment__tail_{insert,update,delete,truncate} on public.equipment: record in
--- pgfresh.tail_changes what part of the materialized rows behind analytics.alert_candidates_live
--- a statement made stale (pgfresh.tg__record_tail_change). One statement-level trigger
--- per event: PostgreSQL allows transition tables only on single-event triggers.
--- requires: functions/tg__record_tail_change.sql
+-- triggers equipment__tail_{insert,update_old,update_new,delete,truncate} on public.equipment:
+-- record in pgfresh.tail_changes what part of mv_alert_candidates a statement made stale, for the
+-- live tail of analytics.alert_candidates_live (pgfresh.tg_equipment__record_tail). Each trigger has one
+-- transition table, named changed_rows (an UPDATE has two triggers: its old and its new
+-- rows), so that the function reads one table whatever the event. TRUNCATE: everything
+-- (pgfresh.tg__record_tail_reset).
+-- requires: functions/tg_equipment__record_tail.sql, functions/tg__record_tail_reset.sql
 CREATE TRIGGER equipment__tail_insert
 AFTER INSERT ON public.equipment
-REFERENCING NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_tail_change();
+REFERENCING NEW TABLE AS changed_rows
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_equipment__record_tail();
 
-CREATE TRIGGER equipment__tail_update
+CREATE TRIGGER equipment__tail_update_old
 AFTER UPDATE ON public.equipment
-REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_tail_change();
+REFERENCING OLD TABLE AS changed_rows
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_equipment__record_tail();
+
+CREATE TRIGGER equipment__tail_update_new
+AFTER UPDATE ON public.equipment
+REFERENCING NEW TABLE AS changed_rows
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_equipment__record_tail();
 
 CREATE TRIGGER equipment__tail_delete
 AFTER DELETE ON public.equipment
-REFERENCING OLD TABLE AS old_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_tail_change();
+REFERENCING OLD TABLE AS changed_rows
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_equipment__record_tail();
 
 CREATE TRIGGER equipment__tail_truncate
 AFTER TRUNCATE ON public.equipment
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_tail_change();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_tail_reset();
 
 COMMENT ON TRIGGER equipment__tail_insert ON public.equipment IS
-'pgfresh: record the source change for the live tail of analytics.alert_candidates_live.';
-COMMENT ON TRIGGER equipment__tail_update ON public.equipment IS
-'pgfresh: record the source change for the live tail of analytics.alert_candidates_live.';
+'pgfresh: record the inserted rows for the live tail of analytics.alert_candidates_live.';
+COMMENT ON TRIGGER equipment__tail_update_old ON public.equipment IS
+'pgfresh: record the rows before an UPDATE for the live tail of analytics.alert_candidates_live.';
+COMMENT ON TRIGGER equipment__tail_update_new ON public.equipment IS
+'pgfresh: record the rows after an UPDATE for the live tail of analytics.alert_candidates_live.';
 COMMENT ON TRIGGER equipment__tail_delete ON public.equipment IS
-'pgfresh: record the source change for the live tail of analytics.alert_candidates_live.';
+'pgfresh: record the deleted rows for the live tail of analytics.alert_candidates_live.';
 COMMENT ON TRIGGER equipment__tail_truncate ON public.equipment IS
-'pgfresh: record the source change for the live tail of analytics.alert_candidates_live.';
+'pgfresh: after a TRUNCATE the live tail of analytics.alert_candidates_live covers everything until the next refresh.';
 '''
 
 # triggers/equipment_utilization__tail.sql, as this revision installs it.
 NEW_TRIGGERS_EQUIPMENT_UTILIZATION_TAIL = '''\
--- triggers equipment_utilization__tail_{insert,update,delete,truncate} on public.equipment_utilization: record in
--- pgfresh.tail_changes what part of the materialized rows behind analytics.alert_candidates_live
--- a statement made stale (pgfresh.tg__record_tail_change). One statement-level trigger
--- per event: PostgreSQL allows transition tables only on single-event triggers.
--- requires: functions/tg__record_tail_change.sql
+-- triggers equipment_utilization__tail_{insert,update_old,update_new,delete,truncate} on public.equipment_utilization:
+-- record in pgfresh.tail_changes what part of mv_alert_candidates a statement made stale, for the
+-- live tail of analytics.alert_candidates_live (pgfresh.tg_equipment_utilization__record_tail). Each trigger has one
+-- transition table, named changed_rows (an UPDATE has two triggers: its old and its new
+-- rows), so that the function reads one table whatever the event. TRUNCATE: everything
+-- (pgfresh.tg__record_tail_reset).
+-- requires: functions/tg_equipment_utilization__record_tail.sql, functions/tg__record_tail_reset.sql
 CREATE TRIGGER equipment_utilization__tail_insert
 AFTER INSERT ON public.equipment_utilization
-REFERENCING NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_tail_change();
+REFERENCING NEW TABLE AS changed_rows
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_equipment_utilization__record_tail();
 
-CREATE TRIGGER equipment_utilization__tail_update
+CREATE TRIGGER equipment_utilization__tail_update_old
 AFTER UPDATE ON public.equipment_utilization
-REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_tail_change();
+REFERENCING OLD TABLE AS changed_rows
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_equipment_utilization__record_tail();
+
+CREATE TRIGGER equipment_utilization__tail_update_new
+AFTER UPDATE ON public.equipment_utilization
+REFERENCING NEW TABLE AS changed_rows
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_equipment_utilization__record_tail();
 
 CREATE TRIGGER equipment_utilization__tail_delete
 AFTER DELETE ON public.equipment_utilization
-REFERENCING OLD TABLE AS old_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_tail_change();
+REFERENCING OLD TABLE AS changed_rows
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_equipment_utilization__record_tail();
 
 CREATE TRIGGER equipment_utilization__tail_truncate
 AFTER TRUNCATE ON public.equipment_utilization
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_tail_change();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_tail_reset();
 
 COMMENT ON TRIGGER equipment_utilization__tail_insert ON public.equipment_utilization IS
-'pgfresh: record the source change for the live tail of analytics.alert_candidates_live.';
-COMMENT ON TRIGGER equipment_utilization__tail_update ON public.equipment_utilization IS
-'pgfresh: record the source change for the live tail of analytics.alert_candidates_live.';
+'pgfresh: record the inserted rows for the live tail of analytics.alert_candidates_live.';
+COMMENT ON TRIGGER equipment_utilization__tail_update_old ON public.equipment_utilization IS
+'pgfresh: record the rows before an UPDATE for the live tail of analytics.alert_candidates_live.';
+COMMENT ON TRIGGER equipment_utilization__tail_update_new ON public.equipment_utilization IS
+'pgfresh: record the rows after an UPDATE for the live tail of analytics.alert_candidates_live.';
 COMMENT ON TRIGGER equipment_utilization__tail_delete ON public.equipment_utilization IS
-'pgfresh: record the source change for the live tail of analytics.alert_candidates_live.';
+'pgfresh: record the deleted rows for the live tail of analytics.alert_candidates_live.';
 COMMENT ON TRIGGER equipment_utilization__tail_truncate ON public.equipment_utilization IS
-'pgfresh: record the source change for the live tail of analytics.alert_candidates_live.';
+'pgfresh: after a TRUNCATE the live tail of analytics.alert_candidates_live covers everything until the next refresh.';
 '''
 
 # triggers/notifications__tail.sql, as this revision installs it.
 NEW_TRIGGERS_NOTIFICATIONS_TAIL = '''\
--- triggers notifications__tail_{insert,update,delete,truncate} on public.notifications: record in
--- pgfresh.tail_changes what part of the materialized rows behind analytics.support_sla_live
--- a statement made stale (pgfresh.tg__record_tail_change). One statement-level trigger
--- per event: PostgreSQL allows transition tables only on single-event triggers.
--- requires: functions/tg__record_tail_change.sql
+-- triggers notifications__tail_{insert,update_old,update_new,delete,truncate} on public.notifications:
+-- record in pgfresh.tail_changes what part of mv_support_sla a statement made stale, for the
+-- live tail of analytics.support_sla_live (pgfresh.tg_notifications__record_tail). Each trigger has one
+-- transition table, named changed_rows (an UPDATE has two triggers: its old and its new
+-- rows), so that the function reads one table whatever the event. TRUNCATE: everything
+-- (pgfresh.tg__record_tail_reset).
+-- requires: functions/tg_notifications__record_tail.sql, functions/tg__record_tail_reset.sql
 CREATE TRIGGER notifications__tail_insert
 AFTER INSERT ON public.notifications
-REFERENCING NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_tail_change();
+REFERENCING NEW TABLE AS changed_rows
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_notifications__record_tail();
 
-CREATE TRIGGER notifications__tail_update
+CREATE TRIGGER notifications__tail_update_old
 AFTER UPDATE ON public.notifications
-REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_tail_change();
+REFERENCING OLD TABLE AS changed_rows
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_notifications__record_tail();
+
+CREATE TRIGGER notifications__tail_update_new
+AFTER UPDATE ON public.notifications
+REFERENCING NEW TABLE AS changed_rows
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_notifications__record_tail();
 
 CREATE TRIGGER notifications__tail_delete
 AFTER DELETE ON public.notifications
-REFERENCING OLD TABLE AS old_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_tail_change();
+REFERENCING OLD TABLE AS changed_rows
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_notifications__record_tail();
 
 CREATE TRIGGER notifications__tail_truncate
 AFTER TRUNCATE ON public.notifications
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_tail_change();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_tail_reset();
 
 COMMENT ON TRIGGER notifications__tail_insert ON public.notifications IS
-'pgfresh: record the source change for the live tail of analytics.support_sla_live.';
-COMMENT ON TRIGGER notifications__tail_update ON public.notifications IS
-'pgfresh: record the source change for the live tail of analytics.support_sla_live.';
+'pgfresh: record the inserted rows for the live tail of analytics.support_sla_live.';
+COMMENT ON TRIGGER notifications__tail_update_old ON public.notifications IS
+'pgfresh: record the rows before an UPDATE for the live tail of analytics.support_sla_live.';
+COMMENT ON TRIGGER notifications__tail_update_new ON public.notifications IS
+'pgfresh: record the rows after an UPDATE for the live tail of analytics.support_sla_live.';
 COMMENT ON TRIGGER notifications__tail_delete ON public.notifications IS
-'pgfresh: record the source change for the live tail of analytics.support_sla_live.';
+'pgfresh: record the deleted rows for the live tail of analytics.support_sla_live.';
 COMMENT ON TRIGGER notifications__tail_truncate ON public.notifications IS
-'pgfresh: record the source change for the live tail of analytics.support_sla_live.';
+'pgfresh: after a TRUNCATE the live tail of analytics.support_sla_live covers everything until the next refresh.';
 '''
 
 # triggers/settings__tail.sql, as this revision installs it.
@@ -1532,23 +1635,23 @@ NEW_TRIGGERS_SETTINGS_TAIL = '''\
 -- triggers settings__tail_{insert,update,delete,truncate} on pgfresh.settings: a settings
 -- change (time zone, SLA hours, alert thresholds) changes what every row of the real-time
 -- views should be, so their live tails recompute everything until the next refresh
--- (pgfresh.tg__record_tail_change).
--- requires: functions/tg__record_tail_change.sql, tables/settings.sql
+-- (pgfresh.tg__record_tail_reset).
+-- requires: functions/tg__record_tail_reset.sql, tables/settings.sql
 CREATE TRIGGER settings__tail_insert
 AFTER INSERT ON pgfresh.settings
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_tail_change();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_tail_reset();
 
 CREATE TRIGGER settings__tail_update
 AFTER UPDATE ON pgfresh.settings
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_tail_change();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_tail_reset();
 
 CREATE TRIGGER settings__tail_delete
 AFTER DELETE ON pgfresh.settings
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_tail_change();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_tail_reset();
 
 CREATE TRIGGER settings__tail_truncate
 AFTER TRUNCATE ON pgfresh.settings
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_tail_change();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_tail_reset();
 
 COMMENT ON TRIGGER settings__tail_insert ON pgfresh.settings IS
 'pgfresh: a settings change makes the live views recompute everything until their next refresh.';
@@ -1562,38 +1665,47 @@ COMMENT ON TRIGGER settings__tail_truncate ON pgfresh.settings IS
 
 # triggers/support_tickets__tail.sql, as this revision installs it.
 NEW_TRIGGERS_SUPPORT_TICKETS_TAIL = '''\
--- triggers support_tickets__tail_{insert,update,delete,truncate} on public.support_tickets: record in
--- pgfresh.tail_changes what part of the materialized rows behind analytics.support_sla_live
--- a statement made stale (pgfresh.tg__record_tail_change). One statement-level trigger
--- per event: PostgreSQL allows transition tables only on single-event triggers.
--- requires: functions/tg__record_tail_change.sql
+-- triggers support_tickets__tail_{insert,update_old,update_new,delete,truncate} on public.support_tickets:
+-- record in pgfresh.tail_changes what part of mv_support_sla a statement made stale, for the
+-- live tail of analytics.support_sla_live (pgfresh.tg_support_tickets__record_tail). Each trigger has one
+-- transition table, named changed_rows (an UPDATE has two triggers: its old and its new
+-- rows), so that the function reads one table whatever the event. TRUNCATE: everything
+-- (pgfresh.tg__record_tail_reset).
+-- requires: functions/tg_support_tickets__record_tail.sql, functions/tg__record_tail_reset.sql
 CREATE TRIGGER support_tickets__tail_insert
 AFTER INSERT ON public.support_tickets
-REFERENCING NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_tail_change();
+REFERENCING NEW TABLE AS changed_rows
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_support_tickets__record_tail();
 
-CREATE TRIGGER support_tickets__tail_update
+CREATE TRIGGER support_tickets__tail_update_old
 AFTER UPDATE ON public.support_tickets
-REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_tail_change();
+REFERENCING OLD TABLE AS changed_rows
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_support_tickets__record_tail();
+
+CREATE TRIGGER support_tickets__tail_update_new
+AFTER UPDATE ON public.support_tickets
+REFERENCING NEW TABLE AS changed_rows
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_support_tickets__record_tail();
 
 CREATE TRIGGER support_tickets__tail_delete
 AFTER DELETE ON public.support_tickets
-REFERENCING OLD TABLE AS old_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_tail_change();
+REFERENCING OLD TABLE AS changed_rows
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_support_tickets__record_tail();
 
 CREATE TRIGGER support_tickets__tail_truncate
 AFTER TRUNCATE ON public.support_tickets
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_tail_change();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_tail_reset();
 
 COMMENT ON TRIGGER support_tickets__tail_insert ON public.support_tickets IS
-'pgfresh: record the source change for the live tail of analytics.support_sla_live.';
-COMMENT ON TRIGGER support_tickets__tail_update ON public.support_tickets IS
-'pgfresh: record the source change for the live tail of analytics.support_sla_live.';
+'pgfresh: record the inserted rows for the live tail of analytics.support_sla_live.';
+COMMENT ON TRIGGER support_tickets__tail_update_old ON public.support_tickets IS
+'pgfresh: record the rows before an UPDATE for the live tail of analytics.support_sla_live.';
+COMMENT ON TRIGGER support_tickets__tail_update_new ON public.support_tickets IS
+'pgfresh: record the rows after an UPDATE for the live tail of analytics.support_sla_live.';
 COMMENT ON TRIGGER support_tickets__tail_delete ON public.support_tickets IS
-'pgfresh: record the source change for the live tail of analytics.support_sla_live.';
+'pgfresh: record the deleted rows for the live tail of analytics.support_sla_live.';
 COMMENT ON TRIGGER support_tickets__tail_truncate ON public.support_tickets IS
-'pgfresh: record the source change for the live tail of analytics.support_sla_live.';
+'pgfresh: after a TRUNCATE the live tail of analytics.support_sla_live covers everything until the next refresh.';
 '''
 
 # views/alert_candidates_live.sql, as this revision installs it.
@@ -1859,7 +1971,11 @@ NEW = {
     'functions/setting_defaults.sql': NEW_FUNCTIONS_SETTING_DEFAULTS,
     'functions/support_sla_tail.sql': NEW_FUNCTIONS_SUPPORT_SLA_TAIL,
     'functions/support_sla_tail_from.sql': NEW_FUNCTIONS_SUPPORT_SLA_TAIL_FROM,
-    'functions/tg__record_tail_change.sql': NEW_FUNCTIONS_TG_RECORD_TAIL_CHANGE,
+    'functions/tg__record_tail_reset.sql': NEW_FUNCTIONS_TG_RECORD_TAIL_RESET,
+    'functions/tg_equipment__record_tail.sql': NEW_FUNCTIONS_TG_EQUIPMENT_RECORD_TAIL,
+    'functions/tg_equipment_utilization__record_tail.sql': NEW_FUNCTIONS_TG_EQUIPMENT_UTILIZATION_RECORD_TAIL,
+    'functions/tg_notifications__record_tail.sql': NEW_FUNCTIONS_TG_NOTIFICATIONS_RECORD_TAIL,
+    'functions/tg_support_tickets__record_tail.sql': NEW_FUNCTIONS_TG_SUPPORT_TICKETS_RECORD_TAIL,
     'tables/tail_changes.sql': NEW_TABLES_TAIL_CHANGES,
     'tables/view_as_of.sql': NEW_TABLES_VIEW_AS_OF,
     'triggers/equipment__tail.sql': NEW_TRIGGERS_EQUIPMENT_TAIL,
@@ -1893,7 +2009,11 @@ def upgrade() -> None:
     execute_sql(NEW_FUNCTIONS_ALERT_CANDIDATES_TAIL, 'functions/alert_candidates_tail.sql')
     execute_sql(NEW_FUNCTIONS_SUPPORT_SLA_TAIL_FROM, 'functions/support_sla_tail_from.sql')
     execute_sql(NEW_FUNCTIONS_SUPPORT_SLA_TAIL, 'functions/support_sla_tail.sql')
-    execute_sql(NEW_FUNCTIONS_TG_RECORD_TAIL_CHANGE, 'functions/tg__record_tail_change.sql')
+    execute_sql(NEW_FUNCTIONS_TG_RECORD_TAIL_RESET, 'functions/tg__record_tail_reset.sql')
+    execute_sql(NEW_FUNCTIONS_TG_EQUIPMENT_RECORD_TAIL, 'functions/tg_equipment__record_tail.sql')
+    execute_sql(NEW_FUNCTIONS_TG_EQUIPMENT_UTILIZATION_RECORD_TAIL, 'functions/tg_equipment_utilization__record_tail.sql')
+    execute_sql(NEW_FUNCTIONS_TG_NOTIFICATIONS_RECORD_TAIL, 'functions/tg_notifications__record_tail.sql')
+    execute_sql(NEW_FUNCTIONS_TG_SUPPORT_TICKETS_RECORD_TAIL, 'functions/tg_support_tickets__record_tail.sql')
     execute_sql(NEW_TRIGGERS_EQUIPMENT_TAIL, 'triggers/equipment__tail.sql')
     execute_sql(NEW_TRIGGERS_EQUIPMENT_UTILIZATION_TAIL, 'triggers/equipment_utilization__tail.sql')
     execute_sql(NEW_TRIGGERS_NOTIFICATIONS_TAIL, 'triggers/notifications__tail.sql')
@@ -1908,7 +2028,8 @@ def downgrade() -> None:
     execute_sql('DROP VIEW analytics.alert_candidates_live')  # views/alert_candidates_live.sql
     execute_sql('DROP TRIGGER support_tickets__tail_truncate ON public.support_tickets')  # triggers/support_tickets__tail.sql
     execute_sql('DROP TRIGGER support_tickets__tail_delete ON public.support_tickets')  # triggers/support_tickets__tail.sql
-    execute_sql('DROP TRIGGER support_tickets__tail_update ON public.support_tickets')  # triggers/support_tickets__tail.sql
+    execute_sql('DROP TRIGGER support_tickets__tail_update_new ON public.support_tickets')  # triggers/support_tickets__tail.sql
+    execute_sql('DROP TRIGGER support_tickets__tail_update_old ON public.support_tickets')  # triggers/support_tickets__tail.sql
     execute_sql('DROP TRIGGER support_tickets__tail_insert ON public.support_tickets')  # triggers/support_tickets__tail.sql
     execute_sql('DROP TRIGGER settings__tail_truncate ON pgfresh.settings')  # triggers/settings__tail.sql
     execute_sql('DROP TRIGGER settings__tail_delete ON pgfresh.settings')  # triggers/settings__tail.sql
@@ -1916,17 +2037,24 @@ def downgrade() -> None:
     execute_sql('DROP TRIGGER settings__tail_insert ON pgfresh.settings')  # triggers/settings__tail.sql
     execute_sql('DROP TRIGGER notifications__tail_truncate ON public.notifications')  # triggers/notifications__tail.sql
     execute_sql('DROP TRIGGER notifications__tail_delete ON public.notifications')  # triggers/notifications__tail.sql
-    execute_sql('DROP TRIGGER notifications__tail_update ON public.notifications')  # triggers/notifications__tail.sql
+    execute_sql('DROP TRIGGER notifications__tail_update_new ON public.notifications')  # triggers/notifications__tail.sql
+    execute_sql('DROP TRIGGER notifications__tail_update_old ON public.notifications')  # triggers/notifications__tail.sql
     execute_sql('DROP TRIGGER notifications__tail_insert ON public.notifications')  # triggers/notifications__tail.sql
     execute_sql('DROP TRIGGER equipment_utilization__tail_truncate ON public.equipment_utilization')  # triggers/equipment_utilization__tail.sql
     execute_sql('DROP TRIGGER equipment_utilization__tail_delete ON public.equipment_utilization')  # triggers/equipment_utilization__tail.sql
-    execute_sql('DROP TRIGGER equipment_utilization__tail_update ON public.equipment_utilization')  # triggers/equipment_utilization__tail.sql
+    execute_sql('DROP TRIGGER equipment_utilization__tail_update_new ON public.equipment_utilization')  # triggers/equipment_utilization__tail.sql
+    execute_sql('DROP TRIGGER equipment_utilization__tail_update_old ON public.equipment_utilization')  # triggers/equipment_utilization__tail.sql
     execute_sql('DROP TRIGGER equipment_utilization__tail_insert ON public.equipment_utilization')  # triggers/equipment_utilization__tail.sql
     execute_sql('DROP TRIGGER equipment__tail_truncate ON public.equipment')  # triggers/equipment__tail.sql
     execute_sql('DROP TRIGGER equipment__tail_delete ON public.equipment')  # triggers/equipment__tail.sql
-    execute_sql('DROP TRIGGER equipment__tail_update ON public.equipment')  # triggers/equipment__tail.sql
+    execute_sql('DROP TRIGGER equipment__tail_update_new ON public.equipment')  # triggers/equipment__tail.sql
+    execute_sql('DROP TRIGGER equipment__tail_update_old ON public.equipment')  # triggers/equipment__tail.sql
     execute_sql('DROP TRIGGER equipment__tail_insert ON public.equipment')  # triggers/equipment__tail.sql
-    execute_sql('DROP FUNCTION pgfresh.tg__record_tail_change()')  # functions/tg__record_tail_change.sql
+    execute_sql('DROP FUNCTION pgfresh.tg_support_tickets__record_tail()')  # functions/tg_support_tickets__record_tail.sql
+    execute_sql('DROP FUNCTION pgfresh.tg_notifications__record_tail()')  # functions/tg_notifications__record_tail.sql
+    execute_sql('DROP FUNCTION pgfresh.tg_equipment_utilization__record_tail()')  # functions/tg_equipment_utilization__record_tail.sql
+    execute_sql('DROP FUNCTION pgfresh.tg_equipment__record_tail()')  # functions/tg_equipment__record_tail.sql
+    execute_sql('DROP FUNCTION pgfresh.tg__record_tail_reset()')  # functions/tg__record_tail_reset.sql
     execute_sql('DROP FUNCTION pgfresh.support_sla_tail(date, date)')  # functions/support_sla_tail.sql
     execute_sql('DROP FUNCTION pgfresh.support_sla_tail_from()')  # functions/support_sla_tail_from.sql
     execute_sql('DROP FUNCTION pgfresh.alert_candidates_tail(boolean, uuid[])')  # functions/alert_candidates_tail.sql
