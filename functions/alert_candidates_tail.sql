@@ -10,7 +10,7 @@
 -- overdue document appears the instant it falls due, with no change to record.
 -- STABLE (the caller's snapshot), SECURITY DEFINER (the dashboards' role reads the view
 -- only), force_generic_plan: planned once per session, not at every read.
-CREATE FUNCTION pgfresh.alert_candidates_tail(p_all_machines boolean, p_machines uuid [])
+CREATE FUNCTION pgfresh.alert_candidates_tail(p_all_machines boolean, p_machines uuid[])
 RETURNS TABLE (alert_type text, entity_id uuid, detected_at timestamptz, severity text, payload jsonb)
 LANGUAGE plpgsql
 STABLE
@@ -19,7 +19,7 @@ SET search_path = pg_catalog, pgfresh
 SET plan_cache_mode = force_generic_plan
 AS $$
 DECLARE
-    v_machines uuid [];
+    v_machines uuid[];
 BEGIN
     IF p_all_machines THEN
         SELECT array_agg(e.id) INTO v_machines FROM public.equipment AS e;
@@ -316,9 +316,9 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION pgfresh.alert_candidates_tail(boolean, uuid []) IS
+COMMENT ON FUNCTION pgfresh.alert_candidates_tail(boolean, uuid[]) IS
 'The rows of analytics.mv_alert_candidates as a refresh now would compute them: every sla_breach and overdue_insurance, and low_utilization of the machines given (all when p_all_machines). The live part of analytics.alert_candidates_live.';
 
 -- The dashboards read analytics.alert_candidates_live, which calls it.
-REVOKE ALL ON FUNCTION pgfresh.alert_candidates_tail(boolean, uuid []) FROM public;
-GRANT EXECUTE ON FUNCTION pgfresh.alert_candidates_tail(boolean, uuid []) TO dashboard_reader;
+REVOKE ALL ON FUNCTION pgfresh.alert_candidates_tail(boolean, uuid[]) FROM public;
+GRANT EXECUTE ON FUNCTION pgfresh.alert_candidates_tail(boolean, uuid[]) TO dashboard_reader;

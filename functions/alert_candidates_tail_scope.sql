@@ -10,7 +10,7 @@
 -- plpgsql, so that its plan is cached per session (a SQL function is planned at every
 -- call). SECURITY DEFINER and STABLE: the dashboards' role reads through it, in its query's snapshot.
 CREATE FUNCTION pgfresh.alert_candidates_tail_scope()
-RETURNS TABLE (all_machines boolean, machines uuid [])
+RETURNS TABLE (all_machines boolean, machines uuid[])
 LANGUAGE plpgsql
 STABLE
 SECURITY DEFINER

@@ -22,7 +22,7 @@ materialized_rows AS (
     SELECT m.*
     FROM analytics.mv_alert_candidates AS m
     CROSS JOIN tail AS t
-    WHERE m.alert_type = 'low_utilization' AND NOT t.all_machines AND m.entity_id <> ALL (t.machines)
+    WHERE m.alert_type = 'low_utilization' AND NOT t.all_machines AND NOT t.machines @> ARRAY[m.entity_id]
 ),
 
 live_rows AS (

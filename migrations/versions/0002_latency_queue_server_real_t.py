@@ -34,7 +34,7 @@ Source files:
 
 Revision ID: 0002_latency_queue_server_real_t
 Revises: 0001_initial
-Create Date: 2026-12-01 07:23:54 UTC
+Create Date: 2026-12-01 07:36:54 UTC
 """
 
 from pgfresh.migration import execute_sql
@@ -312,26 +312,29 @@ NEW_FUNCTIONS_QUEUE_HAS_WORK = '''\
 -- requires: tables/refresh_queue.sql, tables/job_runs.sql
 -- An idle round of pgfresh.serve_queue costs this query and nothing else: two index
 -- probes (refresh_queue, the partial index of running job_runs) and a catalog lookup.
--- SECURITY DEFINER: the caller of serve_queue needs no privilege on the engine's tables.
+-- plpgsql: its plans are cached for the server's session (a SQL function is planned at
+-- every call). SECURITY DEFINER: the caller of serve_queue needs no privilege on the
+-- engine's tables.
 CREATE FUNCTION pgfresh._queue_has_work()
 RETURNS boolean
-LANGUAGE sql
+LANGUAGE plpgsql
 STABLE
 SECURITY DEFINER
 SET search_path = pg_catalog, pgfresh
 AS $$
-    SELECT
-        EXISTS (
-            SELECT
-            FROM pgfresh.refresh_queue AS q
-            INNER JOIN pg_catalog.pg_class AS c ON q.view_name = c.relname::text AND c.relkind = 'm'
-            INNER JOIN pg_catalog.pg_namespace AS n ON c.relnamespace = n.oid AND n.nspname = 'analytics'
-        )
+BEGIN
+    RETURN EXISTS (
+               SELECT
+               FROM pgfresh.refresh_queue AS q
+               INNER JOIN pg_catalog.pg_class AS c ON q.view_name = c.relname::text AND c.relkind = 'm'
+               INNER JOIN pg_catalog.pg_namespace AS n ON c.relnamespace = n.oid AND n.nspname = 'analytics'
+           )
         OR EXISTS (
-            SELECT
-            FROM pgfresh.job_runs AS r
-            WHERE r.status = 'running' AND r.backend_pid <> pg_catalog.pg_backend_pid()
-        )
+               SELECT
+               FROM pgfresh.job_runs AS r
+               WHERE r.status = 'running' AND r.backend_pid <> pg_catalog.pg_backend_pid()
+           );
+END
 $$;
 
 COMMENT ON FUNCTION pgfresh._queue_has_work() IS
@@ -445,7 +448,7 @@ NEW_FUNCTIONS_ALERT_CANDIDATES_TAIL = '''\
 -- overdue document appears the instant it falls due, with no change to record.
 -- STABLE (the caller's snapshot), SECURITY DEFINER (the dashboards' role reads the view
 -- only), force_generic_plan: planned once per session, not at every read.
-CREATE FUNCTION pgfresh.alert_candidates_tail(p_all_machines boolean, p_machines uuid [])
+CREATE FUNCTION pgfresh.alert_candidates_tail(p_all_machines boolean, p_machines uuid[])
 RETURNS TABLE (alert_type text, entity_id uuid, detected_at timestamptz, severity text, payload jsonb)
 LANGUAGE plpgsql
 STABLE
@@ -454,7 +457,7 @@ SET search_path = pg_catalog, pgfresh
 SET plan_cache_mode = force_generic_plan
 AS $$
 DECLARE
-    v_machines uuid [];
+    v_machines uuid[];
 BEGIN
     IF p_all_machines THEN
         SELECT array_agg(e.id) INTO v_machines FROM public.equipment AS e;
@@ -751,12 +754,12 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION pgfresh.alert_candidates_tail(boolean, uuid []) IS
+COMMENT ON FUNCTION pgfresh.alert_candidates_tail(boolean, uuid[]) IS
 'The rows of analytics.mv_alert_candidates as a refresh now would compute them: every sla_breach and overdue_insurance, and low_utilization of the machines given (all when p_all_machines). The live part of analytics.alert_candidates_live.';
 
 -- The dashboards read analytics.alert_candidates_live, which calls it.
-REVOKE ALL ON FUNCTION pgfresh.alert_candidates_tail(boolean, uuid []) FROM public;
-GRANT EXECUTE ON FUNCTION pgfresh.alert_candidates_tail(boolean, uuid []) TO dashboard_reader;
+REVOKE ALL ON FUNCTION pgfresh.alert_candidates_tail(boolean, uuid[]) FROM public;
+GRANT EXECUTE ON FUNCTION pgfresh.alert_candidates_tail(boolean, uuid[]) TO dashboard_reader;
 '''
 
 # functions/alert_candidates_tail_scope.sql, as this revision installs it.
@@ -770,14 +773,17 @@ NEW_FUNCTIONS_ALERT_CANDIDATES_TAIL_SCOPE = '''\
 -- or a TRUNCATE; else the machines whose equipment row or past telemetry changed since
 -- (pgfresh.tail_changes). The other two alert types are always computed live: they are
 -- the few open tickets and pending documents, found through their status indexes.
--- SECURITY DEFINER and STABLE: the dashboards' role reads through it, in its query's snapshot.
+-- plpgsql, so that its plan is cached per session (a SQL function is planned at every
+-- call). SECURITY DEFINER and STABLE: the dashboards' role reads through it, in its query's snapshot.
 CREATE FUNCTION pgfresh.alert_candidates_tail_scope()
-RETURNS TABLE (all_machines boolean, machines uuid [])
-LANGUAGE sql
+RETURNS TABLE (all_machines boolean, machines uuid[])
+LANGUAGE plpgsql
 STABLE
 SECURITY DEFINER
 SET search_path = pg_catalog, pgfresh
 AS $$
+BEGIN
+    RETURN QUERY
     WITH
     settings AS (
         SELECT pgfresh.setting('business_timezone') AS tz
@@ -802,7 +808,8 @@ AS $$
         AS all_machines,
         c.machines
     FROM settings AS s
-    CROSS JOIN changes AS c
+    CROSS JOIN changes AS c;
+END
 $$;
 
 COMMENT ON FUNCTION pgfresh.alert_candidates_tail_scope() IS
@@ -1049,6 +1056,13 @@ DECLARE
     v_recount_from timestamptz;
     v_recount_before timestamptz;
     v_recount boolean;
+    -- the first-response SLA hours of each priority (settings sla_first_response_hours_<priority>)
+    v_sla_hours constant jsonb := jsonb_build_object(
+        'low', pgfresh.setting('sla_first_response_hours_low'),
+        'normal', pgfresh.setting('sla_first_response_hours_normal'),
+        'high', pgfresh.setting('sla_first_response_hours_high'),
+        'urgent', pgfresh.setting('sla_first_response_hours_urgent'));
+    v_longest_sla interval;
 BEGIN
     SELECT (min(t.created_at) AT TIME ZONE v_tz)::date INTO v_first_day FROM public.support_tickets AS t;
     v_first_day := greatest(p_from_day, v_first_day);
@@ -1056,6 +1070,7 @@ BEGIN
         RETURN;  -- no tickets (or none before today): no rows at all, as in the view
     END IF;
     v_starts_at := v_first_day::timestamp AT TIME ZONE v_tz;
+    SELECT make_interval(secs => max(h.value::numeric) * 3600) INTO v_longest_sla FROM jsonb_each_text(v_sla_hours) AS h;
     -- open tickets at the end of the day before from_day (none before the first ticket)
     IF v_first_day = p_from_day THEN
         SELECT m.priority_counts INTO v_base FROM analytics.mv_support_sla AS m
@@ -1075,18 +1090,14 @@ BEGIN
     WITH
     sla_policy AS MATERIALIZED (
         SELECT
-            v.priority,
-            make_interval(secs => v.hours::numeric * 3600) AS sla
-        FROM (
-            VALUES
-            ('low', pgfresh.setting('sla_first_response_hours_low')),
-            ('normal', pgfresh.setting('sla_first_response_hours_normal')),
-            ('high', pgfresh.setting('sla_first_response_hours_high')),
-            ('urgent', pgfresh.setting('sla_first_response_hours_urgent'))
-        ) AS v (priority, hours)
+            h.key AS priority,
+            make_interval(secs => h.value::numeric * 3600) AS sla
+        FROM jsonb_each_text(v_sla_hours) AS h
     ),
 
-    -- import CTEs: the tickets that count on some day from v_first_day on
+    -- import CTEs: the tickets that may count on a day from v_first_day on: created,
+    -- answered, resolved or updated since its start, or created within the longest SLA
+    -- before it (a superset, in one pass of plain comparisons; the metrics filter exactly)
 
     tickets AS (
         SELECT
@@ -1105,10 +1116,10 @@ BEGIN
                     WHEN s.status IN ('resolved', 'closed') THEN greatest(s.created_at, s.updated_at)
                 END AS closed_at
             FROM public.support_tickets AS s
+            WHERE s.created_at >= v_starts_at - v_longest_sla OR s.first_response_at >= v_starts_at
+               OR s.resolved_at >= v_starts_at OR s.updated_at >= v_starts_at
         ) AS t
         LEFT JOIN sla_policy AS p ON t.priority = p.priority
-        WHERE t.created_at >= v_starts_at OR t.closed_at >= v_starts_at OR t.first_response_at >= v_starts_at
-           OR t.created_at + p.sla >= v_starts_at
     ),
 
     ticket_notifications AS (
@@ -1238,15 +1249,18 @@ NEW_FUNCTIONS_SUPPORT_SLA_TAIL_FROM = '''\
 -- (pgfresh.tail_changes); -infinity when the view was never refreshed by the engine.
 -- notifications_sent depends on no clock: it is recounted from the earliest notification
 -- change, or from the first day after the as-of day (days the materialized rows lack).
--- SECURITY DEFINER and STABLE: the dashboards' role reads through it without privileges
+-- plpgsql, so that its plan is cached per session (a SQL function is planned at every
+-- call). SECURITY DEFINER and STABLE: the dashboards' role reads through it without privileges
 -- on the engine's tables, in the snapshot of its own query.
 CREATE FUNCTION pgfresh.support_sla_tail_from()
 RETURNS TABLE (from_day date, notifications_from date)
-LANGUAGE sql
+LANGUAGE plpgsql
 STABLE
 SECURITY DEFINER
 SET search_path = pg_catalog, pgfresh
 AS $$
+BEGIN
+    RETURN QUERY
     WITH
     settings AS (
         SELECT pgfresh.setting('business_timezone') AS tz
@@ -1272,7 +1286,8 @@ AS $$
         least((c.notifications_from AT TIME ZONE s.tz)::date, (a.as_of AT TIME ZONE s.tz)::date + 1) AS notifications_from
     FROM settings AS s
     CROSS JOIN as_of AS a
-    CROSS JOIN changes AS c
+    CROSS JOIN changes AS c;
+END
 $$;
 
 COMMENT ON FUNCTION pgfresh.support_sla_tail_from() IS
@@ -1447,9 +1462,9 @@ REVOKE ALL ON FUNCTION pgfresh.tg_support_tickets__record_tail() FROM public;
 NEW_TABLES_TAIL_CHANGES = '''\
 -- pgfresh.tail_changes: what changed in the sources of a real-time view since its last
 -- refresh: the part of its materialized rows that the live tail must recompute.
--- Written by the tail triggers (pgfresh.tg_<table>__record_tail, pgfresh.tg__record_tail_reset);
--- the refresh of the view
--- deletes the rows it can see in its own transaction (pgfresh._reset_tail), like
+-- Written by the tail triggers (pgfresh.tg_<table>__record_tail, tg__record_tail_reset);
+-- the refresh of the view deletes the rows it can see in its own transaction
+-- (pgfresh._reset_tail), like
 -- refresh_queue: a row committed while it runs stays, so the tail recomputes a superset
 -- of what the materialized rows miss, never less. Append-only: writers never wait.
 -- requires: setup/dashboard_reader.sql
@@ -1734,7 +1749,7 @@ materialized_rows AS (
     SELECT m.*
     FROM analytics.mv_alert_candidates AS m
     CROSS JOIN tail AS t
-    WHERE m.alert_type = 'low_utilization' AND NOT t.all_machines AND m.entity_id <> ALL (t.machines)
+    WHERE m.alert_type = 'low_utilization' AND NOT t.all_machines AND NOT t.machines @> ARRAY[m.entity_id]
 ),
 
 live_rows AS (
