@@ -41,7 +41,7 @@ from pgfresh.revision import alembic_config, load_schema
 
 SCALE = float(os.environ.get("PGFRESH_BENCH_SCALE", "1"))  # sample scale; the issue's figures: 1
 READS = 30            # reads per variant, alternating
-CHANGES = 24          # booking status changes timed through pg_cron
+CHANGES = 20          # booking status changes timed through pg_cron
 CRON_DB = "pgfresh_bench_latency"
 
 RENTED = """
