@@ -17,12 +17,12 @@ today), every view refreshed by the engine. Then:
    settings at their defaults). p50 / p95, and the same minus the refresh's own duration
    (job_runs): what the queue adds.
 
-PGFRESH_BENCH_SCALE=0.1 python -m bench latency runs it on a smaller sample (default 1).
+python -m bench latency [--scale 0.1]: this table alone (default scale 1); it also ends
+the full `make bench` run at scale 1.
 """
 
 from __future__ import annotations
 
-import os
 import random
 import statistics
 import tempfile
@@ -39,7 +39,7 @@ from pgfresh import config, sample
 from pgfresh.localdb import Cluster, free_port
 from pgfresh.revision import alembic_config, load_schema
 
-SCALE = float(os.environ.get("PGFRESH_BENCH_SCALE", "1"))  # sample scale; the issue's figures: 1
+SCALE = 1.0           # sample scale (python -m bench latency --scale 0.1)
 READS = 30            # reads per variant, alternating
 CHANGES = 20          # booking status changes timed through pg_cron
 CRON_DB = "pgfresh_bench_latency"
