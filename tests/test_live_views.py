@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from pgfresh import sample
 
-from .conftest import connect
+from .conftest import connect, database
 
 LIVE = {"mv_support_sla": "support_sla_live", "mv_alert_candidates": "alert_candidates_live"}
 TEMPLATE = "pgfresh_tpl_live"
@@ -30,12 +30,12 @@ def template(cluster, head_template):
     from zoneinfo import ZoneInfo
 
     today = datetime.now(ZoneInfo("America/New_York")).date()
-    url = cluster.create_database(TEMPLATE, head_template)
-    with connect(url) as conn:
-        sample.load(conn, scale=0.01, seed=11, as_of=today)
-        for view in LIVE:
-            conn.execute("CALL pgfresh.refresh_view(%s)", [view])
-    return TEMPLATE
+    with database(cluster, TEMPLATE, head_template) as url:
+        with connect(url) as conn:
+            sample.load(conn, scale=0.01, seed=11, as_of=today)
+            for view in LIVE:
+                conn.execute("CALL pgfresh.refresh_view(%s)", [view])
+        yield TEMPLATE
 
 
 def differences(conn: psycopg.Connection, view: str) -> dict[str, list]:
@@ -198,49 +198,39 @@ steps = st.lists(st.tuples(st.sampled_from(CHANGES), st.integers(0, 50), st.inte
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
 @given(steps=steps)
 def test_the_live_views_equal_a_recompute_after_every_change(cluster, template, steps):
-    name = f"t_{uuid.uuid4().hex[:10]}"
-    url = cluster.create_database(name, template)
-    try:
-        with connect(url) as conn:
+    with database(cluster, f"t_{uuid.uuid4().hex[:10]}", template) as url, connect(url) as conn:
+        for view in LIVE:
+            assert differences(conn, view) == NONE
+        for change, k, n in steps:
+            change(conn, k, n)
             for view in LIVE:
-                assert differences(conn, view) == NONE
-            for change, k, n in steps:
-                change(conn, k, n)
-                for view in LIVE:
-                    assert differences(conn, view) == NONE, (view, change.__name__)
-    finally:
-        cluster.drop_database(name)
+                assert differences(conn, view) == NONE, (view, change.__name__)
 
 
 def test_a_new_ticket_and_its_breach_show_on_the_next_read_without_a_refresh(cluster, template):
-    name = f"t_{uuid.uuid4().hex[:10]}"
-    url = cluster.create_database(name, template)
-    try:
-        with connect(url) as conn:
-            today = "(now() AT TIME ZONE pgfresh.setting('business_timezone'))::date"
-            before = conn.execute(f"SELECT tickets_created, sla_breaches FROM analytics.support_sla_live "
-                                  f"WHERE bucket_date = {today}").fetchone()
-            user_id, = pick(conn, "SELECT id FROM public.users", 0)
-            ticket = conn.execute(
-                "INSERT INTO public.support_tickets (user_id, priority, subject, created_at) "
-                "VALUES (%s, 'urgent', 'down', now() - interval '1 hour' + interval '0.5 seconds') "
-                "RETURNING id",
-                [user_id]).fetchone()[0]
-            after = conn.execute(f"SELECT tickets_created, sla_breaches FROM analytics.support_sla_live "
-                                 f"WHERE bucket_date = {today}").fetchone()
-            assert after[0] == before[0] + 1
-            alert = "SELECT severity FROM analytics.alert_candidates_live WHERE entity_id = %s"
-            assert conn.execute(alert, [ticket]).fetchone() is None
-            time.sleep(0.6)  # its one-hour SLA runs out: a breach, with no refresh in between
-            assert conn.execute(alert, [ticket]).fetchone() == ("warning",)
-            assert conn.execute("SELECT count(*) FROM analytics.mv_alert_candidates WHERE entity_id = %s",
-                                [ticket]).fetchone() == (0,)
-            # the dashboards' role reads the live views and nothing behind them
-            conn.execute("SET ROLE dashboard_reader")
-            for live in LIVE.values():
-                assert conn.execute(f"SELECT count(*) > 0 FROM analytics.{live}").fetchone() == (True,)
-            with pytest.raises(psycopg.errors.InsufficientPrivilege):
-                conn.execute("SELECT * FROM pgfresh.tail_changes")
-            conn.execute("RESET ROLE")
-    finally:
-        cluster.drop_database(name)
+    with database(cluster, f"t_{uuid.uuid4().hex[:10]}", template) as url, connect(url) as conn:
+        today = "(now() AT TIME ZONE pgfresh.setting('business_timezone'))::date"
+        before = conn.execute(f"SELECT tickets_created, sla_breaches FROM analytics.support_sla_live "
+                              f"WHERE bucket_date = {today}").fetchone()
+        user_id, = pick(conn, "SELECT id FROM public.users", 0)
+        ticket = conn.execute(
+            "INSERT INTO public.support_tickets (user_id, priority, subject, created_at) "
+            "VALUES (%s, 'urgent', 'down', now() - interval '1 hour' + interval '0.5 seconds') "
+            "RETURNING id",
+            [user_id]).fetchone()[0]
+        after = conn.execute(f"SELECT tickets_created, sla_breaches FROM analytics.support_sla_live "
+                             f"WHERE bucket_date = {today}").fetchone()
+        assert after[0] == before[0] + 1
+        alert = "SELECT severity FROM analytics.alert_candidates_live WHERE entity_id = %s"
+        assert conn.execute(alert, [ticket]).fetchone() is None
+        time.sleep(0.6)  # its one-hour SLA runs out: a breach, with no refresh in between
+        assert conn.execute(alert, [ticket]).fetchone() == ("warning",)
+        assert conn.execute("SELECT count(*) FROM analytics.mv_alert_candidates WHERE entity_id = %s",
+                            [ticket]).fetchone() == (0,)
+        # the dashboards' role reads the live views and nothing behind them
+        conn.execute("SET ROLE dashboard_reader")
+        for live in LIVE.values():
+            assert conn.execute(f"SELECT count(*) > 0 FROM analytics.{live}").fetchone() == (True,)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("SELECT * FROM pgfresh.tail_changes")
+        conn.execute("RESET ROLE")

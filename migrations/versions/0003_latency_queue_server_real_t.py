@@ -32,15 +32,15 @@ Source files:
   replace   functions/_execute_run.sql
   replace   functions/setting_defaults.sql
 
-Revision ID: 0002_latency_queue_server_real_t
-Revises: 0001_initial
-Create Date: 2026-12-01 07:36:54 UTC
+Revision ID: 0003_latency_queue_server_real_t
+Revises: 0002_one_loop_over_due_views_one
+Create Date: 2026-12-01 08:12:54 UTC
 """
 
 from pgfresh.migration import execute_sql
 
-revision = '0002_latency_queue_server_real_t'
-down_revision = '0001_initial'
+revision = '0003_latency_queue_server_real_t'
+down_revision = '0002_one_loop_over_due_views_one'
 branch_labels = None
 depends_on = None
 
