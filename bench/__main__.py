@@ -8,6 +8,9 @@ and work per hour, unless named):
   readers   3 a reader every 10 ms during each way of refreshing
   writers   4 four clients writing bookings, with and without the triggers
   triggers  8 the enqueue triggers' CPU per row, next to pg_ivm's recorded figures
+  latency   change -> visible through the real pg_cron queue job, reads of the real-time
+            views, the queue server's idle round (bench/latency.py: its own cluster with
+            pg_cron; its own table; also at the end of the full run at scale 1)
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench import dashboard_page, peer, readers, refresh_cost, trigger_overhead, writers
+from bench import dashboard_page, latency, peer, readers, refresh_cost, trigger_overhead, writers
 from bench.harness import RESULTS, Report, bench_db
 
 SECTIONS = ["page", "refresh", "readers", "writers", "triggers"]
@@ -53,7 +56,7 @@ def growth_table(path: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("sections", nargs="*", choices=[[], *SECTIONS, "trigger_overhead"])
+    parser.add_argument("sections", nargs="*", choices=[[], *SECTIONS, "trigger_overhead", "latency"])
     parser.add_argument("--scale", type=float, default=float(os.environ.get("scale") or 1))
     parser.add_argument("--quick", action="store_true",
                         help="two rounds each and short load rounds: checks the harness, not the figures")
@@ -61,6 +64,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.sections == ["trigger_overhead"]:  # the original stand-alone table
         trigger_overhead.main()
+        return 0
+    if args.sections == ["latency"]:  # its own cluster with pg_cron, its own table
+        latency.SCALE = args.scale
+        latency.main()
         return 0
     sections = args.sections or (SECTIONS if args.scale == 1 or args.quick else GROWTH)
     started = time.perf_counter()
@@ -87,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     report.save(f"scale {args.scale:g}" + (" quick" if args.quick else ""), args.results)
     growth_table(args.results)
     print(f"\nmerged into {args.results}")
+    if not args.sections and args.scale == 1 and not args.quick:
+        latency.main()
     return 0
 
 

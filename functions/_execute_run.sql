@@ -1,6 +1,6 @@
 -- pgfresh._execute_run(run): the refresh itself, for a run that _begin_run recorded. The
 -- core shared by the procedure and the function form; runs in the current transaction.
--- requires: functions/_finish_run.sql, functions/_view_lock_key.sql
+-- requires: functions/_finish_run.sql, functions/_view_lock_key.sql, functions/_reset_tail.sql
 -- 1. Advisory lock of the view (transaction-level, see _view_lock_key): busy -> the run
 --    is 'skipped' at once. 2. In a subtransaction: delete the view's visible queue
 --    requests, then REFRESH ... CONCURRENTLY (plain REFRESH when never populated). The
@@ -46,6 +46,7 @@ BEGIN
     BEGIN
         DELETE FROM pgfresh.refresh_queue AS q WHERE q.view_name = v_view;
         GET DIAGNOSTICS v_requests = ROW_COUNT;
+        PERFORM pgfresh._reset_tail(v_view);  -- the live views' tail (docs/latency.md)
         IF v_populated THEN
             EXECUTE pg_catalog.format('REFRESH MATERIALIZED VIEW CONCURRENTLY analytics.%I', v_view);
         ELSE

@@ -59,7 +59,11 @@ AS $$
         ('alert_low_utilization_history_days', '90',
          'Low-utilization alert: how far back the start of a run of low windows is looked for (its detected_at); a longer run is reported as starting then.'),
         ('alert_sla_breach_critical_factor', '2',
-         'An SLA breach alert is critical once the ticket has waited this many times its SLA without a first response.')
+         'An SLA breach alert is critical once the ticket has waited this many times its SLA without a first response.'),
+        ('queue_poll_interval', '2 seconds',
+         'pgfresh.serve_queue (the queue job): how often it looks at the refresh queue; a change waits at most this long (plus the refresh) to be refreshed.'),
+        ('queue_serve_for', '58 seconds',
+         'pgfresh.serve_queue: how long one run of the queue job keeps serving the queue before it returns (pg_cron 1.4 starts it every minute).')
 $$;
 
 COMMENT ON FUNCTION pgfresh.setting_defaults() IS

@@ -91,6 +91,9 @@ def _arm_tick(url: str) -> None:
                      "VALUES ('mv_test_tick', 'every', '1 hour', 'cron_dashboard_hourly')")
         conn.execute("SELECT pgfresh.pause_schedule('mv_booking_trends')")
         conn.execute("SELECT pgfresh.request_refresh('mv_booking_trends', 'test: queue tick')")
+        # One round per tick, so that the queue job's run has ended when this test reads
+        # cron.job_run_details (the server itself: tests/test_queue_server.py).
+        conn.execute("INSERT INTO pgfresh.settings (key, value) VALUES ('queue_serve_for', '0 seconds')")
         command = conn.execute(
             "SELECT command FROM cron.job WHERE jobname = 'cron_dashboard_hourly'").fetchone()[0]
         conn.execute("SELECT pgfresh.schedule_job('cron_dashboard_hourly', '* * * * *', %s)", [command])
