@@ -282,7 +282,7 @@ def render(plan: Plan, rev_id: str, down_rev: str | None, message: str,
 
     def call(const_or_stmt: str, label: str, relations: list[str]) -> str:
         if relations:
-            return f"    execute_locked({const_or_stmt}, {label!r}, {relations!r})"
+            return f"    execute_locked({const_or_stmt}, {label!r}, {list(dict.fromkeys(relations))!r})"
         return f"    execute_sql({const_or_stmt}, {label!r})" if label else \
             f"    execute_sql({const_or_stmt})"
 
