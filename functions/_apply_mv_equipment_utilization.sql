@@ -66,7 +66,7 @@ BEGIN
          WHERE NOT p_full AND (d.snapshot_date < v_held_first OR d.snapshot_date > v_held_last)
     )
     SELECT
-        (SELECT count(*) FROM consumed),
+        (SELECT count(*)::integer FROM consumed),
         (SELECT coalesce(bool_or(c.equipment_ids IS NULL AND c.first_day IS NULL AND c.last_day IS NULL), false)
            FROM consumed AS c),
         (SELECT array_agg(k.equipment_id ORDER BY k.equipment_id, k.snapshot_date) FROM pairs AS k),

@@ -13,7 +13,7 @@
 --    a failure rolls the delete back. 3. Any error (query_canceled too, so a
 --    statement_timeout is recorded) is caught: the run is 'failed', nothing is raised.
 -- SECURITY DEFINER: REFRESH needs the view's owner; callers need no privilege on it.
-CREATE FUNCTION pgfresh._execute_run(p_run_id bigint, p_full boolean DEFAULT false)
+CREATE FUNCTION pgfresh._execute_run(p_run_id bigint, p_full boolean DEFAULT FALSE)
 RETURNS pgfresh.job_runs
 LANGUAGE plpgsql
 SECURITY DEFINER

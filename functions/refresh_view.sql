@@ -10,7 +10,7 @@
 -- DEFINER functions it calls; every name here is schema-qualified. CALL it outside an
 -- explicit transaction block (in one, use pgfresh.refresh_view_now).
 CREATE PROCEDURE pgfresh.refresh_view(
-    p_view_name text, p_source text DEFAULT 'manual', p_full boolean DEFAULT false
+    p_view_name text, p_source text DEFAULT 'manual', p_full boolean DEFAULT FALSE
 )
 LANGUAGE plpgsql
 AS $$

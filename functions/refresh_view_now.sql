@@ -7,7 +7,7 @@
 -- The run's row, the refreshed data, the advisory lock and any notification all commit
 -- (or roll back) with the caller's transaction: nobody sees a 'running' row of it.
 CREATE FUNCTION pgfresh.refresh_view_now(
-    p_view_name text, p_source text DEFAULT 'manual', p_full boolean DEFAULT false
+    p_view_name text, p_source text DEFAULT 'manual', p_full boolean DEFAULT FALSE
 )
 RETURNS pgfresh.job_runs
 LANGUAGE plpgsql

@@ -70,10 +70,13 @@ def test_the_seed_mapping_is_data_and_unmanaged_names_are_ignored(edb):
         capture = conn.execute(
             "SELECT c.relname, count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
             "JOIN pg_proc f ON f.oid = t.tgfoid "
-            "WHERE f.proname = 'tg_' || c.relname || '__record_changes' GROUP BY 1 ORDER BY 1").fetchall()
+            "WHERE f.proname LIKE 'tg\\_' || c.relname || '\\_\\_record\\_%' "
+            "OR f.proname = 'tg__record_truncate' "
+            "GROUP BY 1 ORDER BY 1").fetchall()
         assert dict(capture) == {t: 4 for t in CAPTURED}
-        # A mapping to a name that is not a managed view is skipped; the seed's views are
-        # managed views, so the booking's INSERT and status UPDATE queue exactly them.
+        # A mapping to a name that is not a managed view is recorded (the writer's trigger
+        # looks no name up) and ignored: no refresh runs for it, retention removes it. The
+        # seed's views are managed views, so the booking's INSERT and status UPDATE queue them.
         map_source(conn, "public.bookings", "mv_not_a_managed_view", None)
         user_id, equipment_id = add_customer_and_machine(conn)
         booking = add_booking(conn, user_id, equipment_id)
@@ -82,8 +85,15 @@ def test_the_seed_mapping_is_data_and_unmanaged_names_are_ignored(edb):
             ("mv_alert_candidates", "public.equipment INSERT"),
             ("mv_equipment_utilization", "public.equipment INSERT"),
             ("mv_equipment_utilization", "public.bookings INSERT"),
+            ("mv_not_a_managed_view", "public.bookings INSERT"),
             ("mv_equipment_utilization", "public.bookings UPDATE"),
+            ("mv_not_a_managed_view", "public.bookings UPDATE"),
         ]
+        conn.execute("CALL pgfresh.process_queue()")
+        assert pending(conn) == [("mv_not_a_managed_view", "public.bookings INSERT"),
+                                 ("mv_not_a_managed_view", "public.bookings UPDATE")]
+        assert conn.execute("SELECT count(*) FROM pgfresh.job_runs WHERE view_name = 'mv_not_a_managed_view'"
+                            ).fetchone()[0] == 0
 
 
 def test_bookings_enqueue_on_status_change_and_on_rows_added_or_removed_only(edb):

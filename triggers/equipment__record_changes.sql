@@ -1,32 +1,27 @@
 -- triggers equipment__record_{insert,update,delete,truncate} on public.equipment: record the
 -- machines each change touches for the views pgfresh.view_sources maps public.equipment to
--- (pgfresh.tg_equipment__record_changes). UPDATE per row, only when a column some view
--- reads changes (the WHEN list: every column of equipment a managed view reads).
+-- (pgfresh.tg_equipment__record_rows, tg_equipment__record_update, tg__record_truncate). UPDATE per row, only when the statement sets a
+-- column some view reads (UPDATE OF: every column of equipment a managed view reads; the
+-- function records only columns whose value changed).
 CREATE TRIGGER equipment__record_insert
 AFTER INSERT ON public.equipment
-REFERENCING NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_equipment__record_changes();
+REFERENCING NEW TABLE AS changed_rows
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_equipment__record_rows();
 
 CREATE TRIGGER equipment__record_update
-AFTER UPDATE ON public.equipment
+AFTER UPDATE OF status, category, acquired_at, name, id
+ON public.equipment
 FOR EACH ROW
-WHEN (
-    old.status IS DISTINCT FROM new.status
-    OR old.category IS DISTINCT FROM new.category
-    OR old.acquired_at IS DISTINCT FROM new.acquired_at
-    OR old.name IS DISTINCT FROM new.name
-    OR old.id IS DISTINCT FROM new.id
-)
-EXECUTE FUNCTION pgfresh.tg_equipment__record_changes();
+EXECUTE FUNCTION pgfresh.tg_equipment__record_update();
 
 CREATE TRIGGER equipment__record_delete
 AFTER DELETE ON public.equipment
-REFERENCING OLD TABLE AS old_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_equipment__record_changes();
+REFERENCING OLD TABLE AS changed_rows
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_equipment__record_rows();
 
 CREATE TRIGGER equipment__record_truncate
 AFTER TRUNCATE ON public.equipment
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_equipment__record_changes();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_truncate();
 
 COMMENT ON TRIGGER equipment__record_insert ON public.equipment IS
 'pgfresh: record the inserted machines for the views pgfresh.view_sources maps public.equipment to.';

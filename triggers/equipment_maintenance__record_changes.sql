@@ -1,26 +1,26 @@
 -- triggers equipment_maintenance__record_{insert,update,delete,truncate} on
 -- public.equipment_maintenance: record the machines and days each change touches for the
--- views pgfresh.view_sources maps the table to (pgfresh.tg_equipment_maintenance__record_changes).
--- UPDATE per row, when any column changes (the mapping's update_columns are NULL: any change).
+-- views pgfresh.view_sources maps the table to (pgfresh.tg_equipment_maintenance__record_rows, tg_equipment_maintenance__record_update, tg__record_truncate).
+-- UPDATE per row, only when the statement sets a column some view reads (UPDATE OF).
 CREATE TRIGGER equipment_maintenance__record_insert
 AFTER INSERT ON public.equipment_maintenance
-REFERENCING NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_equipment_maintenance__record_changes();
+REFERENCING NEW TABLE AS changed_rows
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_equipment_maintenance__record_rows();
 
 CREATE TRIGGER equipment_maintenance__record_update
-AFTER UPDATE ON public.equipment_maintenance
+AFTER UPDATE OF status, equipment_id, started_at, completed_at, next_due_at, id
+ON public.equipment_maintenance
 FOR EACH ROW
-WHEN (old.* IS DISTINCT FROM new.*)
-EXECUTE FUNCTION pgfresh.tg_equipment_maintenance__record_changes();
+EXECUTE FUNCTION pgfresh.tg_equipment_maintenance__record_update();
 
 CREATE TRIGGER equipment_maintenance__record_delete
 AFTER DELETE ON public.equipment_maintenance
-REFERENCING OLD TABLE AS old_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_equipment_maintenance__record_changes();
+REFERENCING OLD TABLE AS changed_rows
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_equipment_maintenance__record_rows();
 
 CREATE TRIGGER equipment_maintenance__record_truncate
 AFTER TRUNCATE ON public.equipment_maintenance
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_equipment_maintenance__record_changes();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_truncate();
 
 COMMENT ON TRIGGER equipment_maintenance__record_insert ON public.equipment_maintenance IS
 'pgfresh: record the machines and days of the inserted jobs for the views pgfresh.view_sources maps the table to.';

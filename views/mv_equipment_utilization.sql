@@ -15,11 +15,12 @@
 -- in every source table), so the cost follows the keys, not the history.
 -- A key outside the period, before the machine's acquired_at or of a machine that does
 -- not exist gives no row (so deleting the keys first removes rows that no longer exist).
+-- (noqa RF02 below: sqlfluff takes the parameters for unqualified columns.)
 -- Measured (make bench, sample scale 1, 1,100 machines, 385k rows): every row 3-4 s;
 -- one booking's keys a few ms.
 CREATE FUNCTION pgfresh.mv_equipment_utilization_rows(
-    p_equipment_ids uuid [] DEFAULT NULL,
-    p_snapshot_dates date [] DEFAULT NULL
+    p_equipment_ids uuid[] DEFAULT NULL,
+    p_snapshot_dates date[] DEFAULT NULL
 )
 RETURNS SETOF analytics.mv_equipment_utilization
 LANGUAGE sql
@@ -40,20 +41,17 @@ BEGIN ATOMIC
         SELECT
             e.id AS equipment_id,
             e.category,
-            d.snapshot_date
+            greatest(e.acquired_at, p.first_day) + g.n AS snapshot_date
         FROM public.equipment AS e
         CROSS JOIN period AS p
-        CROSS JOIN LATERAL (
-            SELECT greatest(e.acquired_at, p.first_day) + g.n AS snapshot_date
-            FROM generate_series(0, p.today - greatest(e.acquired_at, p.first_day)) AS g (n)
-        ) AS d
-        WHERE p_equipment_ids IS NULL AND e.acquired_at <= p.today
+        CROSS JOIN LATERAL generate_series(0, p.today - greatest(e.acquired_at, p.first_day)) AS g (n)
+        WHERE p_equipment_ids IS NULL AND e.acquired_at <= p.today  -- noqa: RF02
         UNION ALL
         SELECT
             e.id,
             e.category,
             k.snapshot_date
-        FROM unnest(p_equipment_ids, p_snapshot_dates) AS k (equipment_id, snapshot_date)
+        FROM unnest(p_equipment_ids, p_snapshot_dates) AS k (equipment_id, snapshot_date)  -- noqa: RF02
         INNER JOIN public.equipment AS e ON k.equipment_id = e.id
         CROSS JOIN period AS p
         WHERE k.snapshot_date BETWEEN greatest(e.acquired_at, p.first_day) AND p.today
@@ -253,8 +251,8 @@ BEGIN ATOMIC
     FROM final AS f;
 END;
 
-COMMENT ON FUNCTION pgfresh.mv_equipment_utilization_rows(uuid [], date []) IS
+COMMENT ON FUNCTION pgfresh.mv_equipment_utilization_rows(uuid[], date[]) IS
 'The rows of analytics.mv_equipment_utilization for the (machine, local day) keys given as two arrays of equal length (NULL, NULL: every machine and day of the period); a key outside the period or the machine''s life gives no row.';
 
 -- The engine's own helper (called as the owner by the refresh); readers read the table.
-REVOKE ALL ON FUNCTION pgfresh.mv_equipment_utilization_rows(uuid [], date []) FROM public;
+REVOKE ALL ON FUNCTION pgfresh.mv_equipment_utilization_rows(uuid[], date[]) FROM public;
