@@ -49,7 +49,7 @@ BEGIN
             * CASE WHEN pg_catalog.isfinite(c.first_day) IS FALSE THEN 0 ELSE greatest(0,
                 least(coalesce(c.last_day, v_today), v_today)
                 - greatest(coalesce(c.first_day, v_first_day), v_first_day) + 1) END
-        ), 0)
+        ), 0)::bigint
       INTO v_change_ids, v_everything, v_estimate
       FROM pgfresh.refresh_changes AS c
      WHERE c.view_name = 'mv_equipment_utilization';

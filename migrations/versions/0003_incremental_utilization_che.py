@@ -42,7 +42,7 @@ Source files:
 
 Revision ID: 0003_incremental_utilization_che
 Revises: 0002_one_loop_over_due_views_one
-Create Date: 2026-12-01 08:20:43 UTC
+Create Date: 2026-12-01 08:23:36 UTC
 """
 
 from pgfresh.migration import execute_sql
@@ -259,7 +259,7 @@ BEGIN
             * CASE WHEN pg_catalog.isfinite(c.first_day) IS FALSE THEN 0 ELSE greatest(0,
                 least(coalesce(c.last_day, v_today), v_today)
                 - greatest(coalesce(c.first_day, v_first_day), v_first_day) + 1) END
-        ), 0)
+        ), 0)::bigint
       INTO v_change_ids, v_everything, v_estimate
       FROM pgfresh.refresh_changes AS c
      WHERE c.view_name = 'mv_equipment_utilization';
