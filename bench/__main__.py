@@ -7,7 +7,7 @@ and work per hour, unless named):
   refresh   2 refresh per view: plain vs concurrently (and 6 refresh work per hour)
   readers   3 a reader every 10 ms during each way of refreshing
   writers   4 four clients writing bookings, with and without the triggers
-  triggers  8 the enqueue triggers' CPU per row, next to pg_ivm's recorded figures
+  triggers  8 the capture triggers' CPU per row, next to pg_ivm's recorded figures
   latency   change -> visible through the real pg_cron queue job, reads of the real-time
             views, the queue server's idle round (bench/latency.py: its own cluster with
             pg_cron; its own table; also at the end of the full run at scale 1)
@@ -24,7 +24,16 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench import dashboard_page, latency, peer, readers, refresh_cost, trigger_overhead, writers
+from bench import (
+    dashboard_page,
+    incremental_refresh,
+    latency,
+    peer,
+    readers,
+    refresh_cost,
+    trigger_overhead,
+    writers,
+)
 from bench.harness import RESULTS, Report, bench_db
 
 SECTIONS = ["page", "refresh", "readers", "writers", "triggers"]
@@ -56,7 +65,8 @@ def growth_table(path: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("sections", nargs="*", choices=[[], *SECTIONS, "trigger_overhead", "latency"])
+    parser.add_argument("sections", nargs="*", choices=[[], *SECTIONS, "trigger_overhead", "latency",
+                                                          "incremental_refresh"])
     parser.add_argument("--scale", type=float, default=float(os.environ.get("scale") or 1))
     parser.add_argument("--quick", action="store_true",
                         help="two rounds each and short load rounds: checks the harness, not the figures")
@@ -64,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.sections == ["trigger_overhead"]:  # the original stand-alone table
         trigger_overhead.main()
+        return 0
+    if args.sections == ["incremental_refresh"]:  # its own cluster; PGFRESH_BENCH_SCALES="1 3"
+        incremental_refresh.main()
         return 0
     if args.sections == ["latency"]:  # its own cluster with pg_cron, its own table
         latency.SCALE = args.scale

@@ -1,26 +1,32 @@
-"""Insert throughput into public.bookings with and without pgfresh's enqueue triggers.
+"""Write throughput into public.bookings with and without pgfresh's capture triggers.
 
 One throwaway cluster (its own port and data dir), schema/ loaded, `alembic upgrade head`.
-bookings is mapped to a managed view (mv_booking_trends) so every statement takes the
-whole enqueue path: look up view_sources, check the transition table, insert a queue row.
+bookings keeps its seed mapping (view_sources: mv_equipment_utilization, update_columns
+equipment_id, status, start_at, end_at, total_amount), so every INSERT and every status
+UPDATE takes the whole capture path: the trigger, the view_sources lookup, one
+refresh_changes row with the machines and days.
 The two variants are measured in the same run on the same table, alternating measurement
 by measurement (the triggers are enabled and disabled between measurements, outside the
 timing; the order within a pair alternates), so load from other processes on the machine
 hits both alike. The figures are medians; the overhead is the median of the per-pair
 ratios.
 
-Workloads:
-- batched: INSERT ... SELECT of 1000 rows per statement (the goal: under 5% overhead);
-- single-row: one INSERT per row, each its own transaction, and single-row status
-  UPDATEs (bookings is mapped with update_columns {status}, so each UPDATE also pairs old
-  and new rows by primary key): for reference, the trigger's fixed cost per statement is
-  not amortized there.
+Workloads and the goals of issue 18 (backend CPU):
+- batched: INSERT ... SELECT of 1000 rows per statement (at most +2%);
+- single-row INSERTs, each its own transaction (at most +15%);
+- single-row status UPDATEs (at most +15%);
+- single-row UPDATEs of a column no view reads (updated_at; at most +2%: the row trigger's
+  WHEN clause is evaluated in C and skips the function).
+Then 4 concurrent clients write (single-row INSERTs and status UPDATEs, autocommit) for a
+few seconds with the triggers on while a fifth session samples pg_locks: every sample in
+which one of the writers waits for a lock is counted (the goal: none).
 """
 
 from __future__ import annotations
 
 import statistics
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -37,8 +43,10 @@ BATCHES = 3            # batched statements per measurement
 SINGLES = 100          # single-row statements per measurement
 PRELOAD_ROWS = 50_000
 
-TRIGGERS = ("bookings__enqueue_insert", "bookings__enqueue_update",
-            "bookings__enqueue_delete", "bookings__enqueue_truncate")
+TRIGGERS = ("bookings__record_insert", "bookings__record_update",
+            "bookings__record_delete", "bookings__record_truncate")
+CLIENTS = 4
+CLIENT_SECONDS = 5
 
 BATCH_SQL = """
 INSERT INTO public.bookings (user_id, equipment_id, status, start_at, end_at, total_amount)
@@ -52,6 +60,10 @@ JOIN public.equipment AS e ON e.name = 'bench machine ' || (g %% 50)
 UPDATE_SQL = """
 UPDATE public.bookings SET status = CASE status WHEN 'pending' THEN 'confirmed' ELSE 'pending' END
 WHERE id = %(id)s
+"""
+
+TOUCH_SQL = """
+UPDATE public.bookings SET updated_at = clock_timestamp() WHERE id = %(id)s
 """
 
 SINGLE_SQL = """
@@ -94,9 +106,45 @@ def _single(conn: psycopg.Connection, user_id, equipment_id) -> None:
         conn.execute(SINGLE_SQL, params, prepare=True)
 
 
-def _updates(conn: psycopg.Connection, ids: list) -> None:
+def _updates(conn: psycopg.Connection, ids: list, statement: str = UPDATE_SQL) -> None:
     for booking_id in ids:
-        conn.execute(UPDATE_SQL, {"id": booking_id}, prepare=True)
+        conn.execute(statement, {"id": booking_id}, prepare=True)
+
+
+def _lock_waits(url: str, user_id, equipment_id, ids: list) -> tuple[int, int, int]:
+    """CLIENTS writers for CLIENT_SECONDS (each: single-row INSERTs and status UPDATEs of
+    its own bookings); returns (statements, samples of pg_locks, samples in which a writer
+    waited for a lock)."""
+    stop = threading.Event()
+    counts = [0] * CLIENTS
+    conns = [psycopg.connect(url, autocommit=True) for _ in range(CLIENTS)]
+    pids = [c.info.backend_pid for c in conns]
+
+    def write(n: int) -> None:
+        mine = ids[n::CLIENTS]
+        params = {"user_id": user_id, "equipment_id": equipment_id}
+        while not stop.is_set():
+            conns[n].execute(SINGLE_SQL, params, prepare=True)
+            conns[n].execute(UPDATE_SQL, {"id": mine[counts[n] % len(mine)]}, prepare=True)
+            counts[n] += 2
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(CLIENTS)]
+    samples = waits = 0
+    with psycopg.connect(url, autocommit=True) as observer:
+        for t in threads:
+            t.start()
+        deadline = time.perf_counter() + CLIENT_SECONDS
+        while time.perf_counter() < deadline:
+            samples += 1
+            waits += observer.execute(
+                "SELECT count(*) > 0 FROM pg_locks WHERE NOT granted AND pid = ANY(%s)", [pids]
+            ).fetchone()[0]
+        stop.set()
+        for t in threads:
+            t.join()
+    for c in conns:
+        c.close()
+    return sum(counts), samples, waits
 
 
 def _prepare(url: str) -> None:
@@ -113,9 +161,6 @@ def _prepare(url: str) -> None:
         conn.execute(
             "INSERT INTO public.equipment (name, category, daily_rate, acquired_at) "
             "SELECT 'bench machine ' || i, 'bench', 100, '2024-01-01' FROM generate_series(0, 49) AS i")
-        conn.execute(
-            "INSERT INTO pgfresh.view_sources (source_table, view_name, update_columns) "
-            "VALUES ('public.bookings', 'mv_booking_trends', '{status}') ON CONFLICT DO NOTHING")
         conn.execute(BATCH_SQL, {"rows": PRELOAD_ROWS})
         conn.execute("VACUUM ANALYZE")
 
@@ -139,8 +184,9 @@ def _report(title: str, rows: int, off: list[tuple[float, float]], on: list[tupl
           f" {cpu:>+8.1%} ({cpu_q})")
 
 
-def measure(pairs: int = PAIRS) -> tuple[str, dict[tuple[str, bool], list[tuple[float, float]]]]:
-    """(server version, {(workload, triggers enabled): [(wall s, backend CPU s), ...]})."""
+def measure(pairs: int = PAIRS):
+    """(server version, {(workload, triggers on): [(wall s, backend CPU s)]}, lock-wait probe
+    (statements, samples, samples where a writer waited for a lock))."""
     home = Path(tempfile.mkdtemp(prefix="pgfresh-bench-"))
     home.chmod(0o755)
     cluster = Cluster(home=home, port=free_port(), cron_db="pgfresh_bench_cron")
@@ -159,28 +205,32 @@ def measure(pairs: int = PAIRS) -> tuple[str, dict[tuple[str, bool], list[tuple[
             clock = Clock(conn)
             for workload, work in (("batched", lambda: _batched(conn)),
                                    ("single", lambda: _single(conn, user_id, equipment_id)),
-                                   ("update", lambda: _updates(conn, ids))):
+                                   ("update", lambda: _updates(conn, ids)),
+                                   ("touch", lambda: _updates(conn, ids, TOUCH_SQL))):
                 for i in range(pairs):
                     for enabled in ((False, True) if i % 2 == 0 else (True, False)):
                         _set_triggers(conn, enabled)
                         seconds.setdefault((workload, enabled), []).append(clock.measure(work))
-                conn.execute("DELETE FROM pgfresh.refresh_queue")
+                conn.execute("DELETE FROM pgfresh.refresh_changes")
             _set_triggers(conn, True)
-        return version, seconds
+            many = [r[0] for r in conn.execute(
+                "SELECT id FROM public.bookings ORDER BY id DESC LIMIT %s", [CLIENTS * SINGLES]).fetchall()]
+        return version, seconds, _lock_waits(url, user_id, equipment_id, many)
     finally:
         cluster.destroy()
 
 
 WORKLOADS = {"batched": (f"batched ({BATCH_ROWS}-row INSERTs)", BATCHES * BATCH_ROWS),
              "single": ("single-row INSERTs", SINGLES),
-             "update": ("single-row status UPDATEs", SINGLES)}
+             "update": ("single-row status UPDATEs", SINGLES),
+             "touch": ("UPDATEs of updated_at only", SINGLES)}
 
 
 def add_rows(report, pairs: int = PAIRS) -> None:
-    """The backend-CPU overhead of each workload as rows of the one bench table."""
+    """The capture triggers' backend CPU per row, as rows of the one bench table."""
     from bench.harness import Row, Stat, ratio
 
-    _, seconds = measure(pairs)
+    _, seconds, (statements, samples, waits) = measure(pairs)
     for key, (title, rows) in WORKLOADS.items():
         off = [c / rows for _, c in seconds[(key, False)]]
         on = [c / rows for _, c in seconds[(key, True)]]
@@ -188,19 +238,23 @@ def add_rows(report, pairs: int = PAIRS) -> None:
                        {"without": Stat.of(off), "with": Stat.of(on)}, unit="s",
                        ratio=ratio(on, off), ratio_label="with / without",
                        note=f"preloaded {PRELOAD_ROWS:,} bookings; CPU from /proc/<pid>/schedstat"))
+    report.add(Row("8 triggers vs peer", f"{CLIENTS} concurrent writers, triggers on: lock waits", {},
+                   text=f"{waits} of {samples:,} samples", note=f"{statements:,} single-row statements"))
 
 
 def main() -> None:
     t0 = time.perf_counter()
-    version, seconds = measure()
-    print(f"\npgfresh bench trigger_overhead: inserts into public.bookings, PostgreSQL {version}")
+    version, seconds, (statements, samples, waits) = measure()
+    print(f"\npgfresh bench trigger_overhead: writes to public.bookings, PostgreSQL {version}")
     print(f"{PAIRS} measurements per variant, alternating; preloaded {PRELOAD_ROWS:,} bookings\n")
     print(f"{'':<28} {'wall clock: rows/s':<42} {'backend CPU: us/row':<42}")
     print(f"{'workload':<28} {'without':>9} {'with':>9} {'overhead (quartiles)':<22}"
           f" {'without':>9} {'with':>9} {'overhead (quartiles)':<22}")
     for key, (title, rows) in WORKLOADS.items():
         _report(title, rows, seconds[(key, False)], seconds[(key, True)])
-    print("\noverhead: extra time per row with the enqueue triggers = median of the per-pair ratios"
+    print(f"\n{CLIENTS} concurrent writers, triggers on, {CLIENT_SECONDS} s: {statements:,} single-row"
+          f" statements; a writer waited for a lock in {waits} of {samples:,} pg_locks samples")
+    print("\noverhead: extra time per row with the capture triggers = median of the per-pair ratios"
           " (with / without) - 1;\nquartiles of those ratios in parentheses. Backend CPU is read from"
           f" /proc/<pid>/schedstat. Took {time.perf_counter() - t0:.0f} s.")
 

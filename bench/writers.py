@@ -51,7 +51,7 @@ def _refresher(url: str, stop: threading.Event) -> None:
     with psycopg.connect(url, autocommit=True, application_name="bench-refresher") as conn:
         while not stop.is_set():
             for view in ("mv_equipment_utilization", "mv_booking_trends"):
-                conn.execute("CALL pgfresh.refresh_view(%s, 'bench')", [view])
+                conn.execute("CALL pgfresh.refresh_view(%s, 'bench', true)", [view])
             stop.wait(0.5)
 
 
@@ -101,6 +101,7 @@ def run(db: BenchDb, report: Report, pairs: int) -> None:
             results[enabled].append(one_round(db, pool, seed=i * 10))
             with db.connect() as conn:
                 conn.execute("DELETE FROM pgfresh.refresh_queue")
+                conn.execute("DELETE FROM pgfresh.refresh_changes")
     with db.connect() as conn:
         conn.execute("ALTER TABLE public.bookings ENABLE TRIGGER USER")
     name = {False: "without triggers", True: "with pgfresh triggers"}

@@ -1,6 +1,6 @@
 -- pgfresh._begin_queued_run(view): for process_queue: begins a 'queue' run of a view that
 -- has pending requests and is not backing off after failures; NULL otherwise.
--- requires: functions/_begin_run.sql, functions/failure_streak.sql
+-- requires: functions/_begin_run.sql, functions/failure_streak.sql, tables/refresh_changes.sql
 -- A view in backoff keeps its requests; it is retried once next_retry_at has passed.
 CREATE FUNCTION pgfresh._begin_queued_run(p_view_name text)
 RETURNS bigint
@@ -11,7 +11,8 @@ AS $$
 DECLARE
     v_retry_at timestamptz;
 BEGIN
-    IF NOT EXISTS (SELECT FROM pgfresh.refresh_queue AS q WHERE q.view_name = p_view_name) THEN
+    IF NOT EXISTS (SELECT FROM pgfresh.refresh_queue AS q WHERE q.view_name = p_view_name)
+       AND NOT EXISTS (SELECT FROM pgfresh.refresh_changes AS c WHERE c.view_name = p_view_name) THEN
         RETURN NULL;
     END IF;
     SELECT s.next_retry_at INTO v_retry_at FROM pgfresh.failure_streak(p_view_name) AS s;

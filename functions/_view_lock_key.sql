@@ -1,5 +1,6 @@
 -- pgfresh._view_lock_key(view): the advisory-lock key that lets one refresh of a view run
 -- at a time. The only place that derives it.
+-- requires: functions/_managed_relations.sql
 -- Why this key: the high 32 bits are a constant tag, 0x70676672 ('pgfr'), so pgfresh's
 -- keys never meet another application's small-integer advisory locks; the low 32 bits are
 -- the view's OID, unique among the database's relations (advisory locks are per
@@ -19,10 +20,9 @@ AS $$
 DECLARE
     v_oid oid;
 BEGIN
-    SELECT c.oid INTO v_oid
-      FROM pg_catalog.pg_class AS c
-      JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
-     WHERE n.nspname = 'analytics' AND c.relname = p_view_name AND c.relkind = 'm';
+    SELECT r.relid INTO v_oid
+      FROM pgfresh._managed_relations() AS r
+     WHERE r.view_name = p_view_name;
     IF v_oid IS NULL THEN
         RAISE EXCEPTION 'pgfresh: % is not a managed view', coalesce(quote_literal(p_view_name), 'NULL')
             USING ERRCODE = 'PF101',

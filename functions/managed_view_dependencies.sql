@@ -1,7 +1,10 @@
 -- pgfresh.managed_view_dependencies(): which managed view reads which other managed view.
--- A managed view is a materialized view in schema analytics. Read from the catalog (the
--- view's rewrite rule in pg_rewrite and its pg_depend rows), following plain views in
--- between, so a new view that reads another is ordered without anyone listing it.
+-- A managed view is a materialized view in schema analytics or an incremental table there
+-- (pgfresh._managed_relations). Read from the catalog (the view's rewrite rule in
+-- pg_rewrite and its pg_depend rows), following plain views in between, so a new view
+-- that reads another is ordered without anyone listing it. (An incremental table reads
+-- through its row function: it is ordered as reading no managed view.)
+-- requires: functions/_managed_relations.sql
 CREATE FUNCTION pgfresh.managed_view_dependencies()
 RETURNS TABLE (view_name text, depends_on text)
 LANGUAGE sql
@@ -11,11 +14,9 @@ AS $$
     WITH RECURSIVE
     managed AS (
         SELECT
-            c.oid,
-            c.relname::text AS view_name
-        FROM pg_catalog.pg_class AS c
-        INNER JOIN pg_catalog.pg_namespace AS n ON c.relnamespace = n.oid
-        WHERE n.nspname = 'analytics' AND c.relkind = 'm'
+            r.relid AS oid,
+            r.view_name
+        FROM pgfresh._managed_relations() AS r
     ),
 
     reads AS (

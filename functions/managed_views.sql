@@ -1,6 +1,7 @@
--- pgfresh.managed_views(): every managed view (a materialized view in schema analytics)
+-- pgfresh.managed_views(): every managed view (a materialized view in schema analytics, or an
+-- incremental table there: pgfresh._managed_relations)
 -- with its place in dependency order: a view comes after every managed view it reads.
--- requires: functions/managed_view_dependencies.sql
+-- requires: functions/managed_view_dependencies.sql, functions/_managed_relations.sql
 -- Every view name that comes from outside (refresh_view, request_refresh, ...) is
 -- resolved against this list first; nothing is hand-listed.
 CREATE FUNCTION pgfresh.managed_views()
@@ -11,10 +12,8 @@ SET search_path = pg_catalog, pgfresh
 AS $$
     WITH RECURSIVE
     managed AS (
-        SELECT c.relname::text AS view_name
-        FROM pg_catalog.pg_class AS c
-        INNER JOIN pg_catalog.pg_namespace AS n ON c.relnamespace = n.oid
-        WHERE n.nspname = 'analytics' AND c.relkind = 'm'
+        SELECT r.view_name
+        FROM pgfresh._managed_relations() AS r
     ),
 
     dependencies AS (
@@ -50,7 +49,7 @@ AS $$
 $$;
 
 COMMENT ON FUNCTION pgfresh.managed_views() IS
-'The managed views (materialized views in schema analytics) in refresh order 1..n: each after the managed views it reads (catalog dependencies), ties by name.';
+'The managed views (materialized views and incremental tables in schema analytics) in refresh order 1..n: each after the managed views it reads (catalog dependencies), ties by name.';
 
 -- Internal to the engine and to the owner's tools; readers list views from the catalog.
 REVOKE ALL ON FUNCTION pgfresh.managed_views() FROM public;

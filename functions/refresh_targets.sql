@@ -2,7 +2,7 @@
 -- refresh_materialized_views_each(id) refresh at instant at, in dependency order. The one
 -- place that reads an id.
 -- requires: functions/managed_views.sql, functions/_resolve_view.sql, functions/due_views.sql
--- requires: tables/refresh_policies.sql, tables/refresh_queue.sql
+-- requires: tables/refresh_policies.sql, tables/refresh_queue.sql, tables/refresh_changes.sql
 -- id is one of: a pg_cron job of the refresh policies (cron_dashboard_15min, ...): the
 -- views of that job that are due at `at` (pgfresh.due_views); 'due': every view due at
 -- `at`, each with the job of its current slot as source (what pgfresh.run_due() asks);
@@ -25,6 +25,7 @@ BEGIN
         SELECT m.view_name, m.refresh_order, 'queue'::text
           FROM pgfresh.managed_views() AS m
          WHERE EXISTS (SELECT FROM pgfresh.refresh_queue AS q WHERE q.view_name = m.view_name)
+            OR EXISTS (SELECT FROM pgfresh.refresh_changes AS c WHERE c.view_name = m.view_name)
          ORDER BY m.refresh_order;
         RETURN;
     END IF;

@@ -54,16 +54,29 @@ def runs(conn: psycopg.Connection, view: str) -> list[tuple]:
     ).fetchall()
 
 
+# Pending requests: those of refresh_queue (manual, retries, the generic trigger) and the
+# changes recorded by the capture triggers (refresh_changes), oldest first.
+PENDING = """(SELECT q.view_name, q.reason, q.enqueued_at, q.id FROM pgfresh.refresh_queue AS q
+              UNION ALL
+              SELECT c.view_name, c.reason, c.enqueued_at, c.id FROM pgfresh.refresh_changes AS c) AS p"""
+
+
 def queued(conn: psycopg.Connection, view: str) -> int:
     return conn.execute(
-        "SELECT count(*) FROM pgfresh.refresh_queue WHERE view_name = %s", [view]
+        f"SELECT count(*) FROM {PENDING} WHERE p.view_name = %s", [view]
     ).fetchone()[0]
 
 
 def reasons_of(conn: psycopg.Connection, view: str) -> list[str]:
-    """The reasons of the view's pending queue requests, oldest first."""
+    """The reasons of the view's pending requests (queued or recorded changes), oldest first."""
     return [r[0] for r in conn.execute(
-        "SELECT reason FROM pgfresh.refresh_queue WHERE view_name = %s ORDER BY id", [view])]
+        f"SELECT p.reason FROM {PENDING} WHERE p.view_name = %s ORDER BY p.enqueued_at, p.id", [view])]
+
+
+def pending(conn: psycopg.Connection) -> list[tuple]:
+    """(view, reason) of every pending request, oldest first."""
+    return [tuple(r) for r in conn.execute(
+        f"SELECT p.view_name, p.reason FROM {PENDING} ORDER BY p.enqueued_at, p.view_name, p.id")]
 
 
 def map_source(conn: psycopg.Connection, table: str, view: str, columns: list[str] | None = None) -> None:

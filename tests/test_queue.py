@@ -17,7 +17,9 @@ from .engine import (
     add_customer_and_machine,
     install_test_views,
     map_source,
+    pending,
     queued,
+    reasons_of,
     runs,
     wait_until,
     waiting_on_lock,
@@ -28,11 +30,18 @@ pytestmark = pytest.mark.supabase
 
 SOURCE_TABLES = ("bookings", "payments", "support_tickets", "insurance_documents",
                  "payout_reconciliations", "financial_transactions", "equipment", "equipment_maintenance")
+# Tables with a capture trigger of their own (tg_<table>__record_changes, keys recorded in
+# refresh_changes); the others keep the generic tg__enqueue_refresh (refresh_queue).
+CAPTURED = ("bookings", "equipment", "equipment_maintenance", "equipment_utilization")
 
 SEED_MAPPING = [
-    ("public.bookings", "mv_equipment_utilization", ["status"]),
+    ("public.bookings", "mv_equipment_utilization",
+     ["equipment_id", "status", "start_at", "end_at", "total_amount"]),
     ("public.equipment", "mv_alert_candidates", None),
+    ("public.equipment", "mv_equipment_utilization", ["category", "acquired_at"]),
     ("public.equipment_maintenance", "mv_alert_candidates", None),
+    ("public.equipment_maintenance", "mv_equipment_utilization", None),
+    ("public.equipment_utilization", "mv_equipment_utilization", None),
     ("public.financial_transactions", "mv_financial_summary", None),
     ("public.insurance_documents", "mv_alert_candidates", None),
     ("public.payments", "mv_financial_summary", None),
@@ -48,8 +57,7 @@ def edb(db: str) -> str:
 
 
 def reasons(conn, view: str) -> list[str]:
-    return [r[0] for r in conn.execute(
-        "SELECT reason FROM pgfresh.refresh_queue WHERE view_name = %s ORDER BY id", [view])]
+    return reasons_of(conn, view)
 
 
 def test_the_seed_mapping_is_data_and_unmanaged_names_are_ignored(edb):
@@ -61,20 +69,34 @@ def test_the_seed_mapping_is_data_and_unmanaged_names_are_ignored(edb):
         triggers = conn.execute(
             "SELECT c.relname, count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
             "WHERE t.tgfoid = 'pgfresh.tg__enqueue_refresh'::regproc GROUP BY 1 ORDER BY 1").fetchall()
-        assert dict(triggers) == {t: 4 for t in SOURCE_TABLES}
-        # A mapping to a name that is not a managed view is skipped; the seed's views are
-        # managed views, so the booking's INSERT and status UPDATE queue exactly them.
+        assert dict(triggers) == {t: 4 for t in SOURCE_TABLES if t not in CAPTURED}
+        capture = conn.execute(
+            "SELECT c.relname, count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "JOIN pg_proc f ON f.oid = t.tgfoid "
+            "WHERE f.proname LIKE 'tg\\_' || c.relname || '\\_\\_record\\_%' "
+            "OR f.proname = 'tg__record_truncate' "
+            "GROUP BY 1 ORDER BY 1").fetchall()
+        assert dict(capture) == {t: 4 for t in CAPTURED}
+        # A mapping to a name that is not a managed view is recorded (the writer's trigger
+        # looks no name up) and ignored: no refresh runs for it, retention removes it. The
+        # seed's views are managed views, so the booking's INSERT and status UPDATE queue them.
         map_source(conn, "public.bookings", "mv_not_a_managed_view", None)
         user_id, equipment_id = add_customer_and_machine(conn)
         booking = add_booking(conn, user_id, equipment_id)
         conn.execute("UPDATE public.bookings SET status = 'confirmed' WHERE id = %s", [booking])
-        queued = conn.execute(
-            "SELECT view_name, reason FROM pgfresh.refresh_queue ORDER BY id").fetchall()
-        assert [tuple(r) for r in queued] == [
+        assert pending(conn) == [
             ("mv_alert_candidates", "public.equipment INSERT"),
+            ("mv_equipment_utilization", "public.equipment INSERT"),
             ("mv_equipment_utilization", "public.bookings INSERT"),
+            ("mv_not_a_managed_view", "public.bookings INSERT"),
             ("mv_equipment_utilization", "public.bookings UPDATE"),
+            ("mv_not_a_managed_view", "public.bookings UPDATE"),
         ]
+        conn.execute("CALL pgfresh.process_queue()")
+        assert pending(conn) == [("mv_not_a_managed_view", "public.bookings INSERT"),
+                                 ("mv_not_a_managed_view", "public.bookings UPDATE")]
+        assert conn.execute("SELECT count(*) FROM pgfresh.job_runs WHERE view_name = 'mv_not_a_managed_view'"
+                            ).fetchone()[0] == 0
 
 
 def test_bookings_enqueue_on_status_change_and_on_rows_added_or_removed_only(edb):
@@ -83,7 +105,7 @@ def test_bookings_enqueue_on_status_change_and_on_rows_added_or_removed_only(edb
         user_id, equipment_id = add_customer_and_machine(conn)
         booking = add_booking(conn, user_id, equipment_id)
         assert reasons(conn, "mv_test_gated") == ["public.bookings INSERT"]
-        conn.execute("DELETE FROM pgfresh.refresh_queue")
+        conn.execute("DELETE FROM pgfresh.refresh_changes")
 
         conn.execute("UPDATE public.bookings SET total_amount = 600 WHERE id = %s", [booking])
         conn.execute("UPDATE public.bookings SET status = status WHERE id = %s", [booking])
@@ -92,18 +114,19 @@ def test_bookings_enqueue_on_status_change_and_on_rows_added_or_removed_only(edb
         assert reasons(conn, "mv_test_gated") == []
 
         conn.execute("UPDATE public.bookings SET status = 'confirmed' WHERE id = %s", [booking])
-        # Many rows, one statement: one request.
+        # Many rows, one INSERT or DELETE statement: one request; an UPDATE records each row
+        # whose watched columns changed (its own keys).
         for _ in range(3):
             add_booking(conn, user_id, equipment_id)
         conn.execute("UPDATE public.bookings SET status = 'active'")
-        conn.execute("DELETE FROM public.bookings WHERE id = %s", [booking])
+        conn.execute("DELETE FROM public.bookings WHERE id <> %s", [booking])
         assert reasons(conn, "mv_test_gated") == [
             "public.bookings UPDATE", "public.bookings INSERT", "public.bookings INSERT",
-            "public.bookings INSERT", "public.bookings UPDATE", "public.bookings DELETE"]
+            "public.bookings INSERT"] + ["public.bookings UPDATE"] * 4 + ["public.bookings DELETE"]
         # A watched column the table does not have is ignored, not an error for the writer.
         conn.execute("UPDATE pgfresh.view_sources SET update_columns = '{status,no_such_column}' "
                      "WHERE view_name = 'mv_test_gated'")
-        conn.execute("DELETE FROM pgfresh.refresh_queue")
+        conn.execute("DELETE FROM pgfresh.refresh_changes")
         conn.execute("UPDATE public.bookings SET total_amount = 700")
         conn.execute("UPDATE public.bookings SET status = 'completed'")
         assert reasons(conn, "mv_test_gated") == ["public.bookings UPDATE"]

@@ -141,7 +141,7 @@ def test_supabase_api_roles_can_read_or_run_none_of_it(schema_db):
             for call in CALLS:
                 assert refused(conn, call) == "42501", (role, call)
             conn.execute("RESET ROLE")
-        # The enqueue trigger runs as its owner: an API role writing a source table
+        # The capture triggers run as their owner: an API role writing a source table
         # (Supabase grants that in public) still enqueues, with no privilege on pgfresh.
         conn.execute("INSERT INTO pgfresh.view_sources "
                      "VALUES ('public.equipment', 'mv_booking_trends', NULL)")
@@ -149,7 +149,7 @@ def test_supabase_api_roles_can_read_or_run_none_of_it(schema_db):
         conn.execute("INSERT INTO public.equipment (name, category, daily_rate, acquired_at) "
                      "VALUES ('Lift', 'access', 90, '2024-01-01')")
         conn.execute("RESET ROLE")
-        assert conn.execute("SELECT reason FROM pgfresh.refresh_queue "
+        assert conn.execute("SELECT reason FROM pgfresh.refresh_changes "
                             "WHERE view_name = 'mv_booking_trends'").fetchall() == [
             ("public.equipment INSERT",)]
     run_alembic(schema_db, "downgrade", "base")
@@ -170,8 +170,9 @@ def test_functions_refuse_public_and_definers_pin_their_search_path(db):
         elif definer:
             assert config[0] == "search_path=pg_catalog, pgfresh", name
     definers = {n for n, _, d, _, _ in procs if d}
-    assert {"pgfresh._begin_run(text,text)", "pgfresh._execute_run(bigint)",
-            "pgfresh.refresh_view_now(text,text)", "pgfresh.tg__enqueue_refresh()"} <= definers
+    assert {"pgfresh._begin_run(text,text)", "pgfresh._execute_run(bigint,boolean)",
+            "pgfresh.refresh_view_now(text,text,boolean)", "pgfresh.tg__enqueue_refresh()",
+            "pgfresh.tg_bookings__record_rows()", "pgfresh.tg_bookings__record_update()"} <= definers
 
 
 def test_nothing_of_the_engine_lives_in_public(db):
