@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bench import trigger_overhead
+from bench import refresh_status_read, trigger_overhead
 
-BENCHMARKS = {"trigger_overhead": trigger_overhead.main}
+BENCHMARKS = {"trigger_overhead": trigger_overhead.main, "refresh_status_read": refresh_status_read.main}
 
 
 def main(argv: list[str] | None = None) -> int:
