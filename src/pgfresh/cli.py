@@ -113,6 +113,19 @@ def _cmd_demo(args) -> int:
     return run_demo(config.database_url(args.database_url))
 
 
+def _cmd_status(args) -> int:
+    from pgfresh import status
+
+    return status.run(config.database_url(args.database_url), status.show_status, as_json=args.json)
+
+
+def _cmd_runs(args) -> int:
+    from pgfresh import status
+
+    return status.run(config.database_url(args.database_url), status.show_runs, args.view,
+                      failed=args.failed, limit=args.limit)
+
+
 def main(argv: list[str] | None = None) -> int:
     from pgfresh.sources import SourceError
 
@@ -151,6 +164,17 @@ def main(argv: list[str] | None = None) -> int:
 
     demo = sub.add_parser("demo", help="migrate, load sample data, refresh, show freshness")
     demo.set_defaults(func=_cmd_demo)
+
+    st = sub.add_parser("status", help="freshness of every view; exit 0 fresh, 1 stale, "
+                        "2 open incident or database unreachable")
+    st.add_argument("--json", action="store_true", help="JSON instead of a table")
+    st.set_defaults(func=_cmd_status)
+
+    runs = sub.add_parser("runs", help="the latest refresh runs of one view")
+    runs.add_argument("view", help="a managed view (mv_x or analytics.mv_x)")
+    runs.add_argument("--failed", action="store_true", help="only failed runs")
+    runs.add_argument("--limit", type=int, default=20, help="how many (default 20)")
+    runs.set_defaults(func=_cmd_runs)
 
     args = parser.parse_args(argv)
     try:
