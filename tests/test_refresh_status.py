@@ -195,3 +195,12 @@ def test_a_bad_grace_is_refused(db):
         with pytest.raises(Exception) as err:
             conn.execute("INSERT INTO pgfresh.settings (key, value) VALUES ('stale_grace', 'soon')")
         assert err.value.sqlstate == "PF104"
+
+
+def test_a_view_without_a_policy_is_listed_unscheduled_and_never_stale(db):
+    with connect(db) as conn:
+        conn.execute("CREATE MATERIALIZED VIEW analytics.mv_test_unscheduled AS SELECT 1 AS x WITH NO DATA")
+        row = status_at(conn, AFTERNOON)["mv_test_unscheduled"]
+        assert (row["cadence"], row["slot_start"], row["expected_interval"], row["business_hours"]) == (
+            None, None, None, None)
+        assert (row["is_stale"], row["paused"], row["age"], row["consecutive_failures"]) == (False, False, None, 0)

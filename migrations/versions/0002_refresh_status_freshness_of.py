@@ -10,7 +10,7 @@ Source files:
 
 Revision ID: 0002_refresh_status_freshness_of
 Revises: 0001_initial
-Create Date: 2026-12-01 06:55:16 UTC
+Create Date: 2026-12-01 07:05:02 UTC
 """
 
 from pgfresh.migration import execute_sql
@@ -244,8 +244,8 @@ BEGIN
             m.reltuples,
             p.cadence,
             coalesce(p.paused, FALSE) AS paused,
-            s.slot_start,
-            s.business_hours,
+            CASE WHEN p.cadence IS NOT NULL THEN s.slot_start END AS slot_start,
+            CASE WHEN p.cadence IS NOT NULL THEN s.business_hours END AS business_hours,
             CASE
                 WHEN p.cadence = 'nightly' THEN INTERVAL '1 day'
                 WHEN s.business_hours THEN p.business_hours_every
@@ -254,10 +254,13 @@ BEGIN
         FROM managed AS m
         CROSS JOIN settings AS st
         LEFT JOIN pgfresh.refresh_policies AS p ON m.view_name = p.view_name
-        LEFT JOIN LATERAL pgfresh.schedule_slot(
-            p_at, st.tz, p.cadence, p.refresh_every, p.business_hours_every,
-            st.business_hours_start, st.business_hours_end, st.nightly_at
-        ) AS s ON p.view_name IS NOT NULL
+        -- A view without a policy has no slot: it gets a stand-in daily one (schedule_slot
+        -- refuses a NULL cadence, and a WHERE cannot keep a lateral call from running),
+        -- nulled above.
+        CROSS JOIN LATERAL pgfresh.schedule_slot(
+            p_at, st.tz, coalesce(p.cadence, 'every'), coalesce(p.refresh_every, INTERVAL '1 day'),
+            p.business_hours_every, st.business_hours_start, st.business_hours_end, st.nightly_at
+        ) AS s
     ),
 
     last_success AS (
