@@ -21,7 +21,8 @@ SELECT p.v, 'bench', CASE WHEN random() < 0.02 THEN 'failed' ELSE 'success' END,
 FROM (VALUES ('mv_support_sla', interval '5 minutes'), ('mv_alert_candidates', interval '5 minutes'),
              ('mv_revenue_trends', interval '1 hour'), ('mv_booking_trends', interval '1 hour'),
              ('mv_equipment_utilization', interval '1 hour'), ('mv_financial_summary', interval '1 hour'),
-             ('mv_dashboard_kpis', interval '15 minutes'), ('mv_customer_cohorts', interval '1 day')) AS p (v, every)
+             ('mv_dashboard_kpis', interval '15 minutes'), ('mv_customer_cohorts', interval '1 day'))
+    AS p (v, every)
 CROSS JOIN LATERAL generate_series(now() - interval '30 days', now() - interval '10 minutes', p.every) AS t
 """
 READS = 300

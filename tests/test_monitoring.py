@@ -4,7 +4,9 @@ a row, resolved by the success after it."""
 
 from __future__ import annotations
 
+import json
 import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -139,7 +141,8 @@ def test_four_failures_in_a_row_reach_the_webhook_and_the_next_success_resolves_
         assert f"analytics.{view} failed more than incident_after_failures" in attachment["text"]
         assert message["channel"] == "#engineering" and message["username"] == "pgfresh"
         assert attachment["color"] == "danger"
-        print(f"\nfourth failure -> webhook: {seconds:.1f} s (scrape and evaluation every 1 s, group_wait 1 s)")
+        print(f"\nfourth failure -> webhook: {seconds:.1f} s "
+              "(scrape and evaluation every 1 s, group_wait 1 s)")
 
         set_failing(conn, False)
         conn.execute("CALL pgfresh.refresh_view(%s, 'cron_test')", [view])
@@ -148,3 +151,52 @@ def test_four_failures_in_a_row_reach_the_webhook_and_the_next_success_resolves_
         assert resolved[0][1]["attachments"][0]["color"] == "good"
         print(f"success -> resolved at the webhook: {resolved[0][0] - success:.1f} s")
     assert len(slack_messages(stack, "FIRING", view)) == 1
+
+
+DASHBOARD = MONITORING / "grafana" / "pgfresh.json"
+GRAFANA_TIME_FILTER = "$__timeFilter(started_at)"
+
+
+def dashboard_targets(uid: str) -> list[tuple[str, dict]]:
+    """(panel title, target) of every panel query against the datasource variable ``uid``."""
+    board = json.loads(DASHBOARD.read_text())
+    return [(p["title"], t) for p in board["panels"] if p.get("datasource", {}).get("uid") == uid
+            for t in p.get("targets", [])]
+
+
+def test_the_dashboard_is_generated_by_its_script_and_importable_as_is():
+    check = subprocess.run([sys.executable, str(MONITORING / "grafana" / "generate.py"), "--check"],
+                           capture_output=True, text=True, timeout=60)
+    assert check.returncode == 0, check.stderr
+    board = json.loads(DASHBOARD.read_text())
+    assert "uid" not in board and "id" not in board               # Grafana assigns them on import
+    variables = {v["name"]: v["query"] for v in board["templating"]["list"] if v["type"] == "datasource"}
+    assert variables == {"prometheus": "prometheus", "pgfresh_db": "grafana-postgresql-datasource"}
+    uids = {t.get("datasource", {}).get("uid") for _, t in dashboard_targets("${pgfresh_db}")}
+    uids |= {p["datasource"]["uid"] for p in board["panels"] if "datasource" in p}
+    assert uids == {"${prometheus}", "${pgfresh_db}"}              # no hard-coded datasource uid
+    assert len(dashboard_targets("${prometheus}")) >= 10 and len(dashboard_targets("${pgfresh_db}")) == 3
+
+
+def test_every_promql_panel_of_the_dashboard_gets_series_from_the_live_prometheus(stack):
+    targets = dashboard_targets("${prometheus}")
+    wait_for(lambda: stack.query("pgfresh_view_total_bytes"), "a scrape", stack)
+    for title, target in targets:
+        result = stack.query(target["expr"])
+        assert result, f"panel {title!r}: {target['expr']} returned no series"
+        if target["expr"].startswith("pgfresh_view_"):
+            assert {r["metric"]["view_name"] for r in result} >= {"mv_booking_trends", "mv_test_fragile"}
+
+
+def test_every_sql_panel_of_the_dashboard_runs_as_a_dashboard_reader(monitored_db):
+    with connect(monitored_db) as conn:
+        conn.execute(f"SET ROLE {EXPORTER_ROLE}")
+        for title, target in dashboard_targets("${pgfresh_db}"):
+            # What Grafana's PostgreSQL datasource expands the macro to, for the last 24 hours.
+            sql = target["rawSql"].replace(
+                GRAFANA_TIME_FILTER, "started_at BETWEEN now() - interval '24 hours' AND now()")
+            rows = conn.execute(sql).fetchall()
+            if title.startswith("Freshness"):
+                assert len(rows) == 10, title
+            if title.startswith("Latest failed"):        # the four failures of the alert test
+                assert [r[1] for r in rows] == ["mv_test_fragile"] * 4, title

@@ -25,7 +25,8 @@ def all_fresh(conn) -> None:
 
 
 def fail(conn, view: str, times: int) -> None:
-    conn.execute("INSERT INTO pgfresh.job_runs (view_name, source, status, finished_at, error_message, sqlstate) "
+    conn.execute("INSERT INTO pgfresh.job_runs "
+                 "(view_name, source, status, finished_at, error_message, sqlstate) "
                  "SELECT %s, 'test', 'failed', clock_timestamp(), 'division by zero', '22012' "
                  "FROM generate_series(1, %s)", [view, times])
 
@@ -46,7 +47,8 @@ def test_exit_codes_fresh_stale_incident(db, capsys):
         assert main(["--database-url", db, "status"]) == 2
         out = capsys.readouterr().out
         assert "1 with an open incident" in out
-        assert [ln for ln in out.splitlines() if ln.startswith("mv_booking_trends")][0].split()[1] == "incident"
+        line = [ln for ln in out.splitlines() if ln.startswith("mv_booking_trends")][0]
+        assert line.split()[1] == "incident"
 
 
 def test_json_has_every_view_with_times_in_the_business_time_zone(db, capsys):
@@ -61,8 +63,9 @@ def test_json_has_every_view_with_times_in_the_business_time_zone(db, capsys):
     assert sorted(rows) == VIEWS
     assert rows["mv_revenue_trends"]["state"] == "failing"
     assert rows["mv_revenue_trends"]["consecutive_failures"] == 2
-    assert datetime.fromisoformat(rows["mv_support_sla"]["last_success_at"]).utcoffset().total_seconds() == 19800
-    assert isinstance(rows["mv_support_sla"]["age"], float) and rows["mv_support_sla"]["expected_interval"] == 300
+    sla = rows["mv_support_sla"]
+    assert datetime.fromisoformat(sla["last_success_at"]).utcoffset().total_seconds() == 19800
+    assert isinstance(sla["age"], float) and sla["expected_interval"] == 300
 
 
 def test_colour_on_a_terminal_only(db):
