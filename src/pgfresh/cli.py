@@ -126,6 +126,12 @@ def _cmd_runs(args) -> int:
                       failed=args.failed, limit=args.limit)
 
 
+def _cmd_report(args) -> int:
+    from pgfresh import report, status
+
+    return status.run(config.database_url(args.database_url), report.write_report, args.html, days=args.days)
+
+
 def main(argv: list[str] | None = None) -> int:
     from pgfresh.sources import SourceError
 
@@ -175,6 +181,12 @@ def main(argv: list[str] | None = None) -> int:
     runs.add_argument("--failed", action="store_true", help="only failed runs")
     runs.add_argument("--limit", type=int, default=20, help="how many (default 20)")
     runs.set_defaults(func=_cmd_runs)
+
+    rep = sub.add_parser("report", help="a self-contained HTML page: freshness, refresh durations, "
+                         "failures, incidents")
+    rep.add_argument("--html", required=True, metavar="OUT.html", help="the file to write")
+    rep.add_argument("--days", type=int, default=7, help="days of history in the charts (default 7)")
+    rep.set_defaults(func=_cmd_report)
 
     args = parser.parse_args(argv)
     try:

@@ -68,7 +68,7 @@ def exit_code(rows: list[dict]) -> int:
     return EXIT_STALE if any(r["is_stale"] for r in rows) else EXIT_FRESH
 
 
-def _age(value: dt.timedelta | None) -> str:
+def short_age(value: dt.timedelta | None) -> str:
     if value is None:
         return "-"
     secs = int(value.total_seconds())
@@ -82,11 +82,11 @@ def _age(value: dt.timedelta | None) -> str:
     return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
 
 
-def _secs(value: dt.timedelta | None) -> str:
+def seconds(value: dt.timedelta | None) -> str:
     return "-" if value is None else f"{value.total_seconds():.1f}s"
 
 
-def _local(value: dt.datetime | None, zone: ZoneInfo) -> str:
+def local_time(value: dt.datetime | None, zone: ZoneInfo) -> str:
     return "-" if value is None else value.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
 
 
@@ -117,9 +117,9 @@ def show_status(conn: psycopg.Connection, as_json: bool = False, stream=None) ->
         print(json.dumps({"timezone": zone.key, "exit_code": code,
                           "views": [_json_row(r, zone) for r in rows]}, indent=2), file=stream)
         return code
-    table = [[r["view_name"], state_of(r), _local(r["last_success_at"], zone), _age(r["age"]),
-              _age(r["expected_interval"]), r["last_status"] or "-", str(r["consecutive_failures"]),
-              str(r["queue_pending"]), _secs(r["duration_p95"]),
+    table = [[r["view_name"], state_of(r), local_time(r["last_success_at"], zone), short_age(r["age"]),
+              short_age(r["expected_interval"]), r["last_status"] or "-", str(r["consecutive_failures"]),
+              str(r["queue_pending"]), seconds(r["duration_p95"]),
               (r["last_error"] or "")[:60]] for r in rows]
     print(f"pgfresh status ({zone.key}): {len(rows)} views, "
           f"{sum(r['is_stale'] for r in rows)} stale, "
@@ -171,7 +171,7 @@ def show_runs(conn: psycopg.Connection, view: str, failed: bool = False, limit: 
     runs = conn.execute(RUNS_SQL, {"view": view, "failed": failed, "limit": limit}).fetchall()
     what = "failed runs" if failed else "runs"
     print(f"pgfresh runs {view}: latest {len(runs)} {what} ({zone.key})", file=stream)
-    rows = [[str(i), source, status, _local(started, zone), _secs(duration), sqlstate or "",
+    rows = [[str(i), source, status, local_time(started, zone), seconds(duration), sqlstate or "",
              (error or "")[:80]] for i, source, status, started, duration, sqlstate, error in runs]
     colors = [RED if r[2] == "failed" else YELLOW if r[2] in ("skipped", "abandoned") else None for r in rows]
     print_table(["id", "source", "status", "started", "duration", "sqlstate", "error"], rows, colors,
