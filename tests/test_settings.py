@@ -1,4 +1,4 @@
-"""Settings: the README's table matches pgfresh.setting_defaults(); bad values are refused."""
+"""Settings: the table of docs/settings.md matches pgfresh.setting_defaults(); bad values are refused."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from .conftest import ROOT, connect
 
 
-def readme_settings() -> list[tuple[str, str, str]]:
-    text = (ROOT / "README.md").read_text()
+def documented_settings() -> list[tuple[str, str, str]]:
+    text = (ROOT / "docs" / "settings.md").read_text()
     block = text.split("<!-- settings-table")[1].split("<!-- /settings-table -->")[0]
     rows = [ln for ln in block.splitlines() if ln.startswith("| `")]
     out = []
@@ -21,12 +21,12 @@ def readme_settings() -> list[tuple[str, str, str]]:
     return out
 
 
-def test_readme_settings_table_matches_the_defaults_function(db):
+def test_the_documented_settings_table_matches_the_defaults_function(db):
     with connect(db) as conn:
         defaults = conn.execute(
             "SELECT key, default_value, description FROM pgfresh.setting_defaults() ORDER BY key"
         ).fetchall()
-    assert sorted(readme_settings()) == [tuple(r) for r in defaults]
+    assert sorted(documented_settings()) == [tuple(r) for r in defaults]
 
 
 def test_an_override_wins_over_the_default(db):

@@ -130,7 +130,7 @@ def show_schedules(conn: psycopg.Connection) -> None:
     """The installed pg_cron jobs of pgfresh with their next ticks, and each scheduled
     view's next refresh, in the business's local time (views that exist only)."""
     if conn.execute("SELECT to_regclass('cron.job')").fetchone()[0] is None:
-        print("\n== pg_cron is not installed in this database: no schedules (see README, Schedules)")
+        print("\n== pg_cron is not installed in this database: no schedules (see docs/operating-pg-cron.md)")
         return
     zone = ZoneInfo(conn.execute("SELECT pgfresh.setting('business_timezone')").fetchone()[0])
     now = dt.datetime.now(dt.timezone.utc)
