@@ -141,7 +141,8 @@ def test_four_failures_in_a_row_reach_the_webhook_and_the_next_success_resolves_
         assert f"analytics.{view} failed more than incident_after_failures" in attachment["text"]
         assert message["channel"] == "#engineering" and message["username"] == "pgfresh"
         assert attachment["color"] == "danger"
-        print(f"\nfourth failure -> webhook: {seconds:.1f} s "
+        print("\nthe webhook received:", json.dumps(message)[:900])
+        print(f"fourth failure -> webhook: {seconds:.1f} s "
               "(scrape and evaluation every 1 s, group_wait 1 s)")
 
         set_failing(conn, False)

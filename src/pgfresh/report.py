@@ -184,7 +184,8 @@ def build_html(conn: psycopg.Connection, days: int = 7) -> str:
            f"<h1>pgfresh: freshness of the materialized views of {_e(database)}</h1>",
            f'<div class="meta">generated {_e(now.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z"))} '
            f'({_e(zone.key)}) · <span class="state {overall[1]}">{_e(overall[0])}</span></div>',
-           "<h2>Freshness now</h2><div class=\"wide\"><table><thead><tr><th>view</th><th>state</th><th>last success</th>"
+           "<h2>Freshness now</h2><div class=\"wide\"><table><thead>"
+           "<tr><th>view</th><th>state</th><th>last success</th>"
            "<th>age</th><th>expected</th><th>last run</th><th>failures in a row</th><th>queued</th>"
            "<th>p95 (24 h)</th><th>last error</th></tr></thead><tbody>"]
     for r in rows:
