@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from .conftest import connect
-from .engine import install_test_views, set_failing
+from .engine import install_test_views, set_failing, wait_until
 from .monitoring_stack import MONITORING, Stack, http_get
 
 EXPORTER_QUERIES = yaml.safe_load((MONITORING / "postgres_exporter.yaml").read_text())
@@ -95,16 +95,12 @@ def stack(monitored_db) -> Iterator[Stack]:
 
 
 def wait_for(predicate, what: str, stack: Stack, seconds: float = ALERT_SECONDS):
-    deadline = time.monotonic() + seconds
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}\n--- alertmanager log:\n"
-                                 f"{stack.log('alertmanager')[-3000:]}\n--- prometheus log:\n"
-                                 f"{stack.log('prometheus')[-2000:]}")
-        time.sleep(0.05)
+    """engine.wait_until, with the tails of Alertmanager's and Prometheus's logs on failure."""
+    try:
+        return wait_until(predicate, what, seconds)
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\n--- alertmanager log:\n{stack.log('alertmanager')[-3000:]}"
+                             f"\n--- prometheus log:\n{stack.log('prometheus')[-2000:]}") from None
 
 
 def slack_messages(stack: Stack, status: str, view: str) -> list[tuple[float, dict]]:
