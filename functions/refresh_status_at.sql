@@ -36,7 +36,8 @@ RETURNS TABLE (
     duration_mean interval,
     duration_p95 interval,
     row_estimate bigint,
-    total_bytes bigint
+    total_bytes bigint,
+    business_timezone text
 )
 LANGUAGE plpgsql
 STABLE
@@ -216,7 +217,8 @@ BEGIN
             make_interval(secs => d.p95_seconds) AS duration_p95,
             -- -1: never analyzed (a REFRESH does not analyze); NULL rather than a guess
             CASE WHEN p.reltuples >= 0 THEN p.reltuples::bigint END AS row_estimate,
-            pg_catalog.pg_total_relation_size(p.view_oid) AS total_bytes
+            pg_catalog.pg_total_relation_size(p.view_oid) AS total_bytes,
+            st.tz AS business_timezone
         FROM policies AS p
         CROSS JOIN settings AS st
         LEFT JOIN last_success AS s ON p.view_name = s.view_name
@@ -251,14 +253,15 @@ BEGIN
         f.duration_mean,
         f.duration_p95,
         f.row_estimate,
-        f.total_bytes
+        f.total_bytes,
+        f.business_timezone
     FROM final AS f
     ORDER BY f.view_name;
 END
 $$;
 
 COMMENT ON FUNCTION pgfresh.refresh_status_at(timestamptz) IS
-'Freshness of every managed view at p_at: last success and attempt, age of the data (p_at - start of the last successful refresh), expected interval of its policy at p_at, is_stale (current slot begun more than stale_grace ago with no success since), failures in a row, open incident, queue, last-day durations, size. Pure: reads history up to p_at.';
+'Freshness of every managed view at p_at: last success and attempt, age of the data (p_at - start of the last successful refresh), expected interval of its policy at p_at, is_stale (current slot begun more than stale_grace ago with no success since), failures in a row, open incident, queue, last-day durations, size, and the business time zone to show times in. Pure: reads history up to p_at.';
 
 -- The dashboards read pgfresh.refresh_status, which calls this function; PostgreSQL
 -- checks EXECUTE on a function called by a view against the reader, so the read-only

@@ -126,3 +126,20 @@ def test_an_unreachable_database_is_one_line_and_exit_2(capsys):
 def test_a_database_without_pgfresh_is_one_line_and_exit_2(schema_db, capsys):
     assert main(["--database-url", schema_db, "status"]) == 2
     assert "alembic upgrade head" in capsys.readouterr().err
+
+
+def test_a_dashboard_reader_login_gets_the_status_in_the_business_time_zone(db, capsys):
+    with connect(db) as conn:
+        all_fresh(conn)
+        conn.execute("INSERT INTO pgfresh.settings (key, value) VALUES ('business_timezone', 'Europe/Berlin')")
+        conn.execute("DROP ROLE IF EXISTS pgfresh_test_viewer")
+        conn.execute("CREATE ROLE pgfresh_test_viewer LOGIN IN ROLE dashboard_reader")
+    try:
+        url = db.replace("postgres@", "pgfresh_test_viewer@")
+        assert main(["--database-url", url, "status", "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["timezone"] == "Europe/Berlin"
+        assert main(["--database-url", url, "runs", "mv_support_sla"]) == 0
+        assert "(Europe/Berlin)" in capsys.readouterr().out
+    finally:
+        with connect(db) as conn:
+            conn.execute("DROP ROLE pgfresh_test_viewer")

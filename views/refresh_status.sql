@@ -28,7 +28,8 @@ SELECT
     s.duration_mean,
     s.duration_p95,
     s.row_estimate,
-    s.total_bytes
+    s.total_bytes,
+    s.business_timezone
 FROM pgfresh.refresh_status_at(now()) AS s;
 
 COMMENT ON VIEW pgfresh.refresh_status IS

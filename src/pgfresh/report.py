@@ -166,7 +166,7 @@ def failures_chart(hours_by_view: dict[str, list[tuple]], days: list[dt.date], z
 
 def build_html(conn: psycopg.Connection, days: int = 7) -> str:
     rows = status.fetch_status(conn)
-    zone = status.business_zone(conn)
+    zone = status.business_zone(rows)
     now = conn.execute("SELECT now()").fetchone()[0]
     start = now - dt.timedelta(days=days)
     hours_by_view: dict[str, list[tuple]] = {r["view_name"]: [] for r in rows}

@@ -32,13 +32,9 @@ def connect(url: str) -> psycopg.Connection:
         raise StatusError(f"cannot connect to the database: {detail or 'connection failed'}") from None
 
 
-def business_zone(conn: psycopg.Connection) -> ZoneInfo:
-    """The business time zone; UTC for a role that may not read the settings (dashboard_reader)."""
-    try:
-        with conn.transaction():
-            return ZoneInfo(conn.execute("SELECT pgfresh.setting('business_timezone')").fetchone()[0])
-    except psycopg.errors.InsufficientPrivilege:
-        return ZoneInfo("UTC")
+def business_zone(rows: list[dict]) -> ZoneInfo:
+    """The business time zone, as refresh_status gives it (UTC when no view exists)."""
+    return ZoneInfo(rows[0]["business_timezone"] if rows else "UTC")
 
 
 def fetch_status(conn: psycopg.Connection) -> list[dict]:
@@ -111,7 +107,7 @@ STATE_COLORS = {"incident": RED, "stale": YELLOW, "failing": RED, "paused": DIM,
 def show_status(conn: psycopg.Connection, as_json: bool = False, stream=None) -> int:
     stream = stream or sys.stdout
     rows = fetch_status(conn)
-    zone = business_zone(conn)
+    zone = business_zone(rows)
     code = exit_code(rows)
     if as_json:
         print(json.dumps({"timezone": zone.key, "exit_code": code,
@@ -154,9 +150,9 @@ LIMIT %(limit)s
 """
 
 
-def resolve_view(conn: psycopg.Connection, name: str) -> str:
+def resolve_view(rows: list[dict], name: str) -> str:
     """A managed view's bare name (mv_x or analytics.mv_x, compared as text, never lowercased)."""
-    known = [r["view_name"] for r in fetch_status(conn)]
+    known = [r["view_name"] for r in rows]
     bare = name.removeprefix("analytics.")
     if bare not in known:
         raise StatusError(f"{name!r} is not a managed view (one of: {', '.join(known) or 'none'})")
@@ -166,8 +162,9 @@ def resolve_view(conn: psycopg.Connection, name: str) -> str:
 def show_runs(conn: psycopg.Connection, view: str, failed: bool = False, limit: int = 20,
               stream=None) -> int:
     stream = stream or sys.stdout
-    view = resolve_view(conn, view)
-    zone = business_zone(conn)
+    rows = fetch_status(conn)
+    view = resolve_view(rows, view)
+    zone = business_zone(rows)
     runs = conn.execute(RUNS_SQL, {"view": view, "failed": failed, "limit": limit}).fetchall()
     what = "failed runs" if failed else "runs"
     print(f"pgfresh runs {view}: latest {len(runs)} {what} ({zone.key})", file=stream)
