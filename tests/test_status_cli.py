@@ -131,7 +131,8 @@ def test_a_database_without_pgfresh_is_one_line_and_exit_2(schema_db, capsys):
 def test_a_dashboard_reader_login_gets_the_status_in_the_business_time_zone(db, capsys):
     with connect(db) as conn:
         all_fresh(conn)
-        conn.execute("INSERT INTO pgfresh.settings (key, value) VALUES ('business_timezone', 'Europe/Berlin')")
+        conn.execute("INSERT INTO pgfresh.settings (key, value) "
+                     "VALUES ('business_timezone', 'Europe/Berlin')")
         conn.execute("DROP ROLE IF EXISTS pgfresh_test_viewer")
         conn.execute("CREATE ROLE pgfresh_test_viewer LOGIN IN ROLE dashboard_reader")
     try:
