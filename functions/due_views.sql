@@ -8,7 +8,7 @@
 -- skipped refresh does not count, so the next tick of the job tries again.
 -- With p_job, only the views whose current slot belongs to that job (what a pg_cron job
 -- asks); NULL: every due view. Rows for views that do not exist are returned too:
--- pgfresh.run_due keeps only the managed views.
+-- pgfresh.refresh_targets keeps only the managed views.
 CREATE FUNCTION pgfresh.due_views(p_at timestamptz DEFAULT now(), p_job text DEFAULT NULL)
 RETURNS TABLE (view_name text, cron_job text, slot_start timestamptz, last_refresh_at timestamptz)
 LANGUAGE plpgsql

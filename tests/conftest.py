@@ -16,11 +16,15 @@ import signal
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
 from alembic import command
+from pytest_postgresql.janitor import DatabaseJanitor
 
 from pgfresh import config
 from pgfresh.localdb import Cluster, free_port
@@ -49,6 +53,17 @@ def connect(url: str, **kw) -> psycopg.Connection:
     return psycopg.connect(url, autocommit=True, **kw)
 
 
+@contextmanager
+def database(cluster: Cluster, name: str, template: str) -> Iterator[str]:
+    """A database copied from ``template`` for the block (0.1 s here), dropped after it:
+    pytest-postgresql's DatabaseJanitor against the session's own cluster (its
+    ``postgresql_noproc`` way: its own ``postgresql_proc`` runs initdb as the current user,
+    which fails under root, while Cluster runs the server as an unprivileged OS user)."""
+    with DatabaseJanitor(user="postgres", host="127.0.0.1", port=cluster.port, dbname=name,
+                         template_dbname=template):
+        yield cluster.url(name)
+
+
 def _interrupt(signum, frame):
     raise KeyboardInterrupt(f"signal {signum}")
 
@@ -70,29 +85,25 @@ def cluster() -> Iterator[Cluster]:
 
 
 @pytest.fixture(scope="session")
-def schema_template(cluster: Cluster) -> str:
-    cluster.ensure_database(SCHEMA_TEMPLATE)
-    with connect(cluster.url(SCHEMA_TEMPLATE)) as conn:
-        load_schema(conn, ROOT)
-    with connect(cluster.url(CRON_DB)) as conn:
-        load_schema(conn, ROOT)
-    return SCHEMA_TEMPLATE
+def schema_template(cluster: Cluster) -> Iterator[str]:
+    with database(cluster, SCHEMA_TEMPLATE, "template0") as url:
+        with connect(url) as conn:
+            load_schema(conn, ROOT)
+        with connect(cluster.url(CRON_DB)) as conn:
+            load_schema(conn, ROOT)
+        yield SCHEMA_TEMPLATE
 
 
 @pytest.fixture(scope="session")
-def head_template(cluster: Cluster, schema_template: str) -> str:
-    url = cluster.create_database(HEAD_TEMPLATE, schema_template)
-    run_alembic(url, "upgrade", "head")
-    return HEAD_TEMPLATE
+def head_template(cluster: Cluster, schema_template: str) -> Iterator[str]:
+    with database(cluster, HEAD_TEMPLATE, schema_template) as url:
+        run_alembic(url, "upgrade", "head")
+        yield HEAD_TEMPLATE
 
 
 def _fresh(cluster: Cluster, template: str) -> Iterator[str]:
-    name = f"t_{uuid.uuid4().hex[:10]}"
-    url = cluster.create_database(name, template)
-    try:
+    with database(cluster, f"t_{uuid.uuid4().hex[:10]}", template) as url:
         yield url
-    finally:
-        cluster.drop_database(name)
 
 
 @pytest.fixture
@@ -118,22 +129,22 @@ def cron_db(cluster: Cluster, schema_template: str) -> Iterator[str]:
 
 
 SAMPLE_DB = "pgfresh_sample"
-SAMPLE_SCALE = 0.01
-SAMPLE_SEED = 7
+SAMPLE_SCALE = 0.02
+SAMPLE_SEED = 5
 
 
 @pytest.fixture(scope="session")
-def sample_db(cluster: Cluster, head_template: str) -> str:
-    """URL of a database with schema/ + head and the small generated data set
-    (pgfresh.sample at scale 0.01, as of now), made once per session. Tests read its rows
-    and refresh views in it; none may change its source rows or settings."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
+def sample_db(cluster: Cluster, head_template: str) -> Iterator[str]:
+    """URL of a database with schema/ + head and the generated data set (pgfresh.sample at
+    SAMPLE_SCALE), made once per session, whose reference instant is at or before now():
+    the sample's "now" is noon of as_of, the latest local date whose noon has passed.
+    Tests read its rows and refresh views in it; none may change its source rows or
+    settings (tests/view_oracle.py reads in transactions it rolls back)."""
     from pgfresh import sample
 
-    today = datetime.now(ZoneInfo("America/New_York")).date()  # the default business_timezone
-    url = cluster.create_database(SAMPLE_DB, head_template)
-    with connect(url) as conn:
-        sample.load(conn, scale=SAMPLE_SCALE, seed=SAMPLE_SEED, as_of=today)
-    return url
+    with database(cluster, SAMPLE_DB, head_template) as url:
+        with connect(url) as conn:
+            tz = ZoneInfo(conn.execute("SELECT pgfresh.setting('business_timezone')").fetchone()[0])
+            as_of = (datetime.now(tz) - timedelta(hours=12)).date()
+            sample.load(conn, scale=SAMPLE_SCALE, seed=SAMPLE_SEED, as_of=as_of)
+        yield url

@@ -48,6 +48,39 @@ def test_a_cron_job_id_refreshes_exactly_its_due_views(db, at, job):
         assert [r[0] for r in rows] == [v for v in order if v in EXPECTED[(at, job)]]
 
 
+def test_due_refreshes_every_due_view_with_the_job_of_its_slot_as_source(db):
+    with connect(db) as conn:
+        rows = conn.execute(
+            "SELECT view_name, source, status FROM pgfresh.refresh_materialized_views('due', %s)", [NOON]
+        ).fetchall()
+        want = {(v, job) for (at, job), views in EXPECTED.items() if at == NOON for v in views}
+        assert {(v, s) for v, s, _ in rows} == want and {st for *_, st in rows} == {"success"}
+        order = [r[0] for r in conn.execute(
+            "SELECT view_name FROM pgfresh.managed_views() ORDER BY refresh_order")]
+        assert [r[0] for r in rows] == order
+
+
+def test_run_due_is_the_procedure_under_another_name(db):
+    """run_due(at, job) is refresh_materialized_views_each(job, at => at), and NULL is 'due':
+    same decision at the same instant, same refused ids."""
+    with connect(db) as conn:
+        conn.execute("CALL pgfresh.run_due(%s, 'cron_dashboard_15min')", [LATE])
+        assert runs(conn) == []
+        conn.execute(
+            "CALL pgfresh.refresh_materialized_views_each('cron_dashboard_15min', p_at => %s)", [LATE])
+        assert runs(conn) == []
+        conn.execute("CALL pgfresh.run_due(%s, 'cron_dashboard_15min')", [NOON])
+        assert runs(conn) == [("mv_dashboard_kpis", "cron_dashboard_15min", "success")]
+        # Every view is due at NOON: the refresh above started after it (now), and due_views
+        # counts only the runs up to the instant it is asked about.
+        conn.execute("CALL pgfresh.run_due(%s)", [NOON])
+        managed = sorted(v for (v,) in conn.execute("SELECT view_name FROM pgfresh.managed_views()"))
+        assert sorted(v for v, *_ in runs(conn)[1:]) == managed
+        with pytest.raises(psycopg.Error) as err:
+            conn.execute("CALL pgfresh.run_due(p_job => 'cron_nope')")
+        assert err.value.sqlstate == "PF401"
+
+
 def test_a_view_name_refreshes_that_view_and_a_second_call_refreshes_it_again(db):
     with connect(db) as conn:
         for name in ("mv_support_sla", "analytics.mv_support_sla"):

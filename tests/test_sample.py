@@ -13,7 +13,7 @@ from psycopg import sql
 from pgfresh import sample
 from pgfresh.cli import main as cli_main
 
-from .conftest import connect
+from .conftest import SCHEMA_TEMPLATE, connect, database
 
 AS_OF = date(2025, 11, 12)
 SCALE = 0.02
@@ -32,14 +32,10 @@ def digest(url: str) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def loaded(cluster, schema_template):
     """One database with the sample data at SCALE, shared by the read-only checks."""
-    name = "t_sample_loaded"
-    url = cluster.create_database(name, schema_template)
-    with connect(url) as conn:
-        counts = sample.load(conn, SCALE, 42, AS_OF)
-    try:
+    with database(cluster, "t_sample_loaded", schema_template) as url:
+        with connect(url) as conn:
+            counts = sample.load(conn, SCALE, 42, AS_OF)
         yield url, counts
-    finally:
-        cluster.drop_database(name)
 
 
 def scalar(url: str, query: str, params=None):
@@ -57,15 +53,12 @@ def test_the_same_seed_and_date_give_identical_tables_and_another_seed_differs(l
     assert again == counts
     assert digest(schema_db) == digest(url)
 
-    other = cluster.create_database("t_sample_other_seed", "pgfresh_tpl_schema")
-    try:
+    with database(cluster, "t_sample_other_seed", SCHEMA_TEMPLATE) as other:
         with connect(other) as conn:
             sample.load(conn, SCALE, 43, AS_OF)
         d_other, d_url = digest(other), digest(url)
         assert d_other["bookings"] != d_url["bookings"]
         assert d_other["users"] != d_url["users"]
-    finally:
-        cluster.drop_database("t_sample_other_seed")
 
 
 def test_generating_twice_in_one_process_gives_the_same_rows():
@@ -166,12 +159,9 @@ def test_truncate_replaces_existing_rows(schema_db):
 
 
 def test_a_database_without_the_reference_tables_is_refused(cluster):
-    url = cluster.create_database("t_sample_empty_db", "template0")
-    try:
+    with database(cluster, "t_sample_empty_db", "template0") as url:
         with connect(url) as conn, pytest.raises(sample.SampleError, match="schema/"):
             sample.load(conn, 0.01, 1, AS_OF)
-    finally:
-        cluster.drop_database("t_sample_empty_db")
 
 
 def test_the_cli_refuses_a_non_empty_database_with_a_clear_message(loaded, capsys):

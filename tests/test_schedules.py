@@ -88,16 +88,13 @@ def cron_jobs() -> dict[str, str]:
 
 def job_ticks(start: dt.datetime, end: dt.datetime, down=()) -> tuple[list, list]:
     """The (instant, job) ticks pg_cron fires in [start, end), except while the server is down."""
-    jobs = cron_jobs()
-    ticks, names = [], []
-    for t in minutes(start, end):
-        if any(lo < t < hi for lo, hi in down):
-            continue
-        for name, schedule in sorted(jobs.items()):
-            if cronexpr.matches(schedule, t):
-                ticks.append(t)
-                names.append(name)
-    return ticks, names
+    fired = sorted(
+        (t, name)
+        for name, schedule in cron_jobs().items()
+        for t in cronexpr.fire_times(schedule, start, end)
+        if not any(lo < t < hi for lo, hi in down)
+    )
+    return [t for t, _ in fired], [name for _, name in fired]
 
 
 def set_zone(conn: psycopg.Connection, tz: str) -> None:

@@ -7,8 +7,6 @@ from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
-import pytest
-
 from . import view_oracle as vc
 from .view_oracle import Snapshot
 
@@ -158,13 +156,8 @@ def assert_payloads_follow_the_contract(rows: list[dict]) -> None:
         assert r["payload"]["alert_type"] == r["alert_type"]
 
 
-@pytest.fixture(scope="module")
-def sample_url(cluster, head_template):
-    return vc.sample_database(cluster, head_template)
-
-
-def test_alert_candidates_match_an_independent_computation_on_generated_data(sample_url):
-    with vc.transaction(sample_url) as conn:
+def test_alert_candidates_match_an_independent_computation_on_generated_data(sample_db):
+    with vc.transaction(sample_db) as conn:
         snap = read(conn)
     # which insurance and SLA alerts are current depends on the time of day the test runs
     # (the sample's "now" is noon of as_of); the edge cases below cover every alert type
@@ -172,8 +165,8 @@ def test_alert_candidates_match_an_independent_computation_on_generated_data(sam
     vc.assert_rows_equal(snap.rows, expected(snap), KEY)
 
 
-def test_every_alert_payload_of_the_generated_data_follows_its_contract(sample_url):
-    with vc.transaction(sample_url) as conn:
+def test_every_alert_payload_of_the_generated_data_follows_its_contract(sample_db):
+    with vc.transaction(sample_db) as conn:
         snap = read(conn)
     assert_payloads_follow_the_contract(snap.rows)
 
@@ -209,8 +202,7 @@ def add_edge_cases(conn, now, today) -> dict[str, object]:
         kw.setdefault("acquired_at", today - timedelta(days=500))
         m = vc.machine(conn, name=name, **kw)
         for n in range(1, days + 1):
-            vc.insert(conn, "equipment_utilization", equipment_id=m, usage_date=today - timedelta(days=n),
-                      hours_used=daily_used(n), hours_available=available)
+            vc.utilization(conn, m, today - timedelta(days=n), daily_used(n), available)
         ids[name] = m
         return m
 
@@ -240,8 +232,8 @@ def add_edge_cases(conn, now, today) -> dict[str, object]:
         b = vc.booking(conn, customer, machine, now + timedelta(days=2), now + timedelta(days=3),
                        status=booking_status)
         reviewed_at = None if status == "pending" else due_at - timedelta(days=1)
-        ids[name] = vc.insert(conn, "insurance_documents", booking_id=b, user_id=customer, status=status,
-                              submitted_at=due_at - timedelta(days=2), due_at=due_at, reviewed_at=reviewed_at)
+        ids[name] = vc.insurance(conn, b, customer, due_at - timedelta(days=2), due_at, status=status,
+                                 reviewed_at=reviewed_at)
 
     # pending exactly 24 h past due: not yet overdue; a microsecond more: overdue
     doc("due 24h ago", now - timedelta(hours=24))

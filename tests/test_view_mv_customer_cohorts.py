@@ -6,8 +6,6 @@ from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
-import pytest
-
 from . import view_oracle as vc
 from .view_oracle import Snapshot
 
@@ -71,20 +69,15 @@ def expected(snap: Snapshot) -> list[dict]:
     return rows
 
 
-@pytest.fixture(scope="module")
-def sample_url(cluster, head_template):
-    return vc.sample_database(cluster, head_template)
-
-
-def test_customer_cohorts_match_an_independent_computation_on_generated_data(sample_url):
-    with vc.transaction(sample_url) as conn:
+def test_customer_cohorts_match_an_independent_computation_on_generated_data(sample_db):
+    with vc.transaction(sample_db) as conn:
         snap = read(conn)
     assert snap.rows and any(r["returning_customers"] for r in snap.rows)
     vc.assert_rows_equal(snap.rows, expected(snap), KEY)
 
 
-def test_every_segment_counts_of_the_generated_data_follows_its_contract(sample_url):
-    with vc.transaction(sample_url) as conn:
+def test_every_segment_counts_of_the_generated_data_follows_its_contract(sample_db):
+    with vc.transaction(sample_db) as conn:
         snap = read(conn)
     for r in snap.rows:
         assert vc.contract_errors("mv_customer_cohorts.segment_counts.schema.json", r["segment_counts"]) == []
@@ -111,18 +104,15 @@ def test_customer_cohorts_edge_cases_match_an_independent_computation(db):
             b = vc.booking(conn, customer, machine, created_at + timedelta(days=5),
                            created_at + timedelta(days=6), status=status, created_at=created_at)
             if status in ("confirmed", "active", "completed"):
-                vc.insert(conn, "payments", booking_id=b, user_id=customer, kind="deposit",
-                          status="succeeded", amount=Decimal(amount), paid_at=created_at)
+                vc.payment(conn, b, customer, "deposit", amount, created_at)
             return b
 
         # first booking cancelled 5 months ago (paid and refunded), first that went ahead 3
         # months ago: cohort of 3 months ago; the cancelled one's refund is in its LTV
         late = vc.user(conn)
         cancelled = book(late, mid(5), status="cancelled")
-        pay = vc.insert(conn, "payments", booking_id=cancelled, user_id=late, kind="deposit",
-                        status="succeeded", amount=Decimal("40.00"), paid_at=mid(5))
-        vc.insert(conn, "payments", booking_id=cancelled, user_id=late, kind="refund", status="succeeded",
-                  amount=Decimal("40.00"), paid_at=mid(5), refund_of=pay)
+        pay = vc.payment(conn, cancelled, late, "deposit", "40.00", mid(5))
+        vc.payment(conn, cancelled, late, "refund", "40.00", mid(5), refund_of=pay)
         book(late, mid(3), amount="10.01")
         # only cancelled and no-show bookings: in no cohort
         never = vc.user(conn)

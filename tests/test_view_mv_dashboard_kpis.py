@@ -1,43 +1,31 @@
-"""analytics.mv_dashboard_kpis against an independent computation in Python, and its JSONB
-bundles against their contracts (contracts/mv_dashboard_kpis.*.schema.json)."""
+"""analytics.mv_dashboard_kpis against an independent computation in plain Python, and its
+JSONB bundles against their contracts (contracts/mv_dashboard_kpis.*.schema.json)."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-import jsonschema
+from . import view_oracle as vc
+from .view_oracle import Snapshot
 
-from .conftest import ROOT
-from .viewcheck import (
-    CENT,
-    Rows,
-    assert_rows_equal,
-    business_tz,
-    calendar,
-    day_bounds,
-    local_day,
-    money,
-    open_conn,
-    pct,
-    read_sources,
-    refresh_and_read,
-    set_setting,
-    setting,
-)
-
-VIEW, KEY = "mv_dashboard_kpis", "snapshot_date"
-TABLES = ["bookings", "payments", "equipment_utilization", "payment_schedules", "insurance_documents"]
+VIEW = "mv_dashboard_kpis"
+KEY = ("snapshot_date",)
+TABLES = ("bookings", "payments", "equipment_utilization", "payment_schedules", "insurance_documents")
 THRESHOLDS = ["kpi_bookings_drop_pct", "kpi_revenue_drop_pct", "kpi_low_utilization_pct",
               "kpi_overdue_share_pct", "kpi_insurance_overdue_count"]
 WENT_AHEAD = ("confirmed", "active", "completed")
 
 
-def daily_values(src: dict, tz, today: date) -> dict[date, dict]:
-    def day(ts):
-        return local_day(ts, tz)
+def pct(change: Decimal | None, previous: Decimal | None) -> Decimal | None:
+    if change is None or previous is None or previous == 0:
+        return None
+    return vc.round_half_up(Decimal(100) * change / abs(previous))
+
+
+def daily_values(snap: Snapshot) -> dict[date, dict]:
+    src, day = snap.sources, snap.local_day
 
     def reviewed_day(doc):
         at = doc["reviewed_at"]
@@ -62,18 +50,18 @@ def daily_values(src: dict, tz, today: date) -> dict[date, dict]:
     docs = [(day(doc["submitted_at"]), reviewed_day(doc), day(doc["due_at"]))
             for doc in src["insurance_documents"]]
 
-    cal = calendar(list(created) + list(revenue) + list(hours), today,
+    cal = vc.calendar(list(created) + list(revenue) + list(hours), snap.today,
                    start_only=[c for c, *_ in owed] + [s for s, *_ in docs])
     out = {}
     for d in cal:
-        start, end = (t.timestamp() for t in day_bounds(d, tz))
+        start, end = snap.midnight(d).timestamp(), snap.midnight(d + timedelta(days=1)).timestamp()
         used, available = hours.get(d, (0, 0))
         owing = [(due, a) for c, paid, due, a in owed if c <= d and (paid is None or paid > d)]
         out[d] = dict(
             bookings=created.get(d, 0),
             revenue=revenue.get(d, Decimal(0)),
             utilization=None if available == 0
-            else (100 * used / available).quantize(CENT, ROUND_HALF_UP),
+            else vc.round_half_up(100 * used / available),
             active_customers=len({u for u, s, e in rentals if s < end and e > start}),
             outstanding_balances=sum((a for _, a in owing), Decimal(0)),
             overdue_balances=sum((a for due, a in owing if due < d), Decimal(0)),
@@ -82,8 +70,9 @@ def daily_values(src: dict, tz, today: date) -> dict[date, dict]:
     return out
 
 
-def expected_rows(src: dict, tz, today: date, limits: dict[str, Decimal]) -> list[dict]:
-    values = daily_values(src, tz, today)
+def expected(snap: Snapshot) -> list[dict]:
+    limits = {k: snap.number(k) for k in THRESHOLDS}
+    values = daily_values(snap)
     rows = []
     for d, v in values.items():
         p1 = values.get(d - timedelta(days=1), {})
@@ -112,140 +101,129 @@ def expected_rows(src: dict, tz, today: date, limits: dict[str, Decimal]) -> lis
     return rows
 
 
-def check(url: str) -> list[dict]:
-    with open_conn(url) as conn:
-        tz = business_tz(conn)
-        limits = {k: Decimal(setting(conn, k)) for k in THRESHOLDS}
-        src = read_sources(conn, TABLES)
-        rows, now = refresh_and_read(conn, VIEW, KEY)
-    assert_rows_equal(rows, expected_rows(src, tz, now.astimezone(tz).date(), limits), KEY)
-    return rows
+def read(conn) -> Snapshot:
+    return vc.refresh_and_read(conn, VIEW, KEY, TABLES)
 
 
-def validate_contracts(url: str) -> int:
-    """Every row's metrics and alerts, as JSON text a consumer reads, against the schemas."""
-    validators = {
-        col: jsonschema.Draft202012Validator(
-            json.loads((ROOT / "contracts" / f"mv_dashboard_kpis.{col}.schema.json").read_text()))
-        for col in ("metrics", "alerts")
-    }
-    with open_conn(url) as conn:
-        rows = conn.execute(
-            "SELECT snapshot_date, metrics::text AS metrics, alerts::text AS alerts "
-            "FROM analytics.mv_dashboard_kpis").fetchall()
-    for row in rows:
-        for col, validator in validators.items():
-            errors = [e.message for e in validator.iter_errors(json.loads(row[col]))]
-            assert not errors, f"{row['snapshot_date']} {col}: {errors[:3]}"
-    return len(rows)
+def assert_bundles_follow_the_contracts(rows: list[dict]) -> None:
+    """Every row's metrics and alerts, as a consumer reads them, against the schemas."""
+    for r in rows:
+        for col in ("metrics", "alerts"):
+            errors = vc.contract_errors(f"mv_dashboard_kpis.{col}.schema.json", r[col])
+            assert not errors, f"{r['snapshot_date']} {col}: {errors[:3]}"
 
 
 def test_dashboard_kpis_match_an_independent_computation_on_sample_data(sample_db):
-    rows = check(sample_db)
-    assert sum(r["metrics"]["bookings"]["value"] for r in rows) > 0
-    assert any(r["metrics"]["utilization"]["value"] is not None for r in rows)
+    with vc.transaction(sample_db) as conn:
+        snap = read(conn)
+    assert sum(r["metrics"]["bookings"]["value"] for r in snap.rows) > 0
+    assert any(r["metrics"]["utilization"]["value"] is not None for r in snap.rows)
+    vc.assert_rows_equal(snap.rows, expected(snap), KEY)
 
 
 def test_every_row_of_the_sample_data_view_meets_the_json_contracts(sample_db):
-    with open_conn(sample_db) as conn:
-        refresh_and_read(conn, VIEW, KEY)
-    assert validate_contracts(sample_db) > 0
+    with vc.transaction(sample_db) as conn:
+        snap = read(conn)
+    assert snap.rows
+    assert_bundles_follow_the_contracts(snap.rows)
 
 
-def _edge_cases(conn, tz, d0: date) -> None:
-    r = Rows(conn, tz)
+def add_edge_cases(conn, d0: date) -> None:
+    _, _, at = vc.clock(conn)
     day = [d0 + timedelta(days=n) for n in range(10)]
-    alice, bob, carol, dave, erin, frank, gina = (r.user(r.at(d0, 8)) for _ in range(7))
-    broken, e2 = r.equipment(status="maintenance"), r.equipment()
+    alice, bob, carol, dave, erin, frank, gina = (vc.user(conn, at(d0, 8)) for _ in range(7))
+    broken, e2 = vc.machine(conn, status="maintenance"), vc.machine(conn)
     # A machine in maintenance the whole period reports 0 of 0 hours every day.
     for d in day:
-        r.utilization(broken, d, 0, 0)
-    r.utilization(e2, day[0], 12)
-    r.utilization(e2, day[7], 2)
+        vc.utilization(conn, broken, d, 0, 0)
+    vc.utilization(conn, e2, day[0], 12)
+    vc.utilization(conn, e2, day[7], 2)
     # Day 0: six bookings (Frank's and Gina's below). Alice's rental crosses midnight; Bob's
     # two overlap and the first ends exactly at midnight; Carol's first booking is cancelled.
-    a = r.booking(alice, e2, r.at(day[0], 9), r.at(day[0], 22), r.at(day[1], 2), status="completed")
-    b = r.booking(bob, e2, r.at(day[0], 10), r.at(day[1], 0), r.at(day[2], 0), status="active")
-    r.booking(bob, e2, r.at(day[0], 11), r.at(day[1], 8), r.at(day[1], 9), status="confirmed")
-    r.booking(carol, e2, r.at(day[0], 12), r.at(day[1], 8), r.at(day[1], 9), status="cancelled",
-              cancelled_at=r.at(day[0], 13))
+    def book(who, created_at, start_at, end_at, status, **kw):
+        return vc.booking(conn, who, e2, start_at, end_at, status=status, created_at=created_at, **kw)
+
+    a = book(alice, at(day[0], 9), at(day[0], 22), at(day[1], 2), "completed")
+    b = book(bob, at(day[0], 10), at(day[1], 0), at(day[2], 0), "active")
+    book(bob, at(day[0], 11), at(day[1], 8), at(day[1], 9), "confirmed")
+    book(carol, at(day[0], 12), at(day[1], 8), at(day[1], 9), "cancelled", cancelled_at=at(day[0], 13))
     # Day 7: three bookings (-50% from six: the threshold itself); Erin's rental crosses the
     # DST night.
-    r.booking(dave, e2, r.at(day[7], 8), r.at(day[8], 8), r.at(day[8], 9), status="pending")
-    r.booking(dave, e2, r.at(day[7], 9), r.at(day[9], 8), r.at(day[9], 9), status="pending")
-    r.booking(erin, e2, r.at(day[7], 8), r.at(day[7], 23), r.at(day[8], 3, 30), status="completed")
+    book(dave, at(day[7], 8), at(day[8], 8), at(day[8], 9), "pending")
+    book(dave, at(day[7], 9), at(day[9], 8), at(day[9], 9), "pending")
+    book(erin, at(day[7], 8), at(day[7], 23), at(day[8], 3, 30), "completed")
     # Bookings entered after their rental began, before the first day of the view: Frank's
     # rental runs into day 0, Gina's ended before it.
-    r.booking(frank, e2, r.at(day[0], 8), r.at(d0 - timedelta(days=3), 9), r.at(day[0], 9),
-              status="completed")
-    r.booking(gina, e2, r.at(day[0], 8), r.at(d0 - timedelta(days=5), 9), r.at(d0 - timedelta(days=4), 9),
-              status="completed")
+    book(frank, at(day[0], 8), at(d0 - timedelta(days=3), 9), at(day[0], 9), "completed")
+    book(gina, at(day[0], 8), at(d0 - timedelta(days=5), 9), at(d0 - timedelta(days=4), 9), "completed")
     # Revenue: 1000 on day 0, a 200 refund and nothing else on day 7.
-    dep = r.payment(a, alice, "deposit", "1000.00", r.at(day[0], 9, 30))
-    r.payment(a, alice, "refund", "200.00", r.at(day[7], 16), refund_of=dep)
+    dep = vc.payment(conn, a, alice, "deposit", "1000.00", at(day[0], 9, 30))
+    vc.payment(conn, a, alice, "refund", "200.00", at(day[7], 16), refund_of=dep)
     # Balances: Alice's never paid (overdue from day 3); Bob's paid on day 5 (overdue days 2-4).
-    r.installment(a, "balance", "500.00", r.at(day[0], 9), r.at(day[2], 9), status="overdue")
-    r.installment(b, "balance", "300.00", r.at(day[0], 10), r.at(day[1], 9), status="paid",
-                  paid_at=r.at(day[5], 9))
+    vc.installment(conn, a, "balance", "500.00", at(day[0], 9), at(day[2], 9), status="overdue")
+    vc.installment(conn, b, "balance", "300.00", at(day[0], 10), at(day[1], 9), status="paid",
+                   paid_at=at(day[5], 9))
     # Insurance: Alice's never reviewed (overdue from day 2), Bob's approved on day 3, Carol's
     # expired without a review time (never overdue).
-    r.insurance(a, alice, r.at(day[0], 9), r.at(day[1], 9))
-    r.insurance(b, bob, r.at(day[0], 10), r.at(day[1], 9), status="approved", reviewed_at=r.at(day[3], 9))
-    r.insurance(b, carol, r.at(day[0], 12), r.at(day[0], 13), status="expired")
+    vc.insurance(conn, a, alice, at(day[0], 9), at(day[1], 9))
+    vc.insurance(conn, b, bob, at(day[0], 10), at(day[1], 9), status="approved", reviewed_at=at(day[3], 9))
+    vc.insurance(conn, b, carol, at(day[0], 12), at(day[0], 13), status="expired")
 
 
 def test_edge_cases_midnight_rentals_maintenance_refunds_growth_and_alerts(db):
     d0 = date(2024, 3, 2)  # day 8 is 2024-03-10, when New York moves its clocks forward
     day = [d0 + timedelta(days=n) for n in range(10)]
-    with open_conn(db) as conn:
-        _edge_cases(conn, business_tz(conn), d0)
-    rows = {r["snapshot_date"]: r for r in check(db)}
-    m = {d: rows[d]["metrics"] for d in day}
-    a = {d: rows[d]["alerts"] for d in day}
-    assert min(rows) == d0
-    assert [m[d]["active_customers"]["value"] for d in day] == [2, 2, 0, 0, 0, 0, 0, 1, 1, 0]
-    assert m[day[0]]["utilization"]["value"] == money("50.00")
-    assert m[day[1]]["utilization"]["value"] is None
-    assert m[day[7]]["utilization"] == {"value": money("8.33"), "dod_change": None, "dod_pct": None,
-                                        "wow_change": money("-41.67"), "wow_pct": money("-83.34")}
-    assert m[day[7]]["revenue"]["value"] == money("-200.00")
-    assert m[day[7]]["revenue"]["wow_pct"] == money("-120.00")
-    assert m[day[1]]["revenue"]["dod_pct"] == money("-100.00")
-    assert m[day[2]]["revenue"]["dod_pct"] is None  # the day before had 0
-    assert m[day[7]]["bookings"]["wow_pct"] == money("-50.00")
-    assert m[day[0]]["bookings"]["dod_change"] is None  # the day before is not in the view
-    assert [m[d]["outstanding_balances"]["value"] for d in day[:7]] == [money(x) for x in
-                                                                         (800, 800, 800, 800, 800, 500, 500)]
-    assert [m[d]["overdue_balances"]["value"] for d in day[:7]] == [money(x) for x in
-                                                                     (0, 0, 300, 800, 800, 500, 500)]
-    assert [m[d]["insurance_overdue"]["value"] for d in day[:5]] == [0, 0, 2, 1, 1]
-    assert a[day[7]] == {"bookings_drop": True, "revenue_drop": True, "low_utilization": True,
-                         "overdue_balance_high": True, "insurance_overdue": True}
-    assert a[day[1]] == {"bookings_drop": False, "revenue_drop": False, "low_utilization": False,
-                         "overdue_balance_high": False, "insurance_overdue": False}
-    assert validate_contracts(db) == len(rows)
+    with vc.transaction(db) as conn:
+        add_edge_cases(conn, d0)
+        snap = read(conn)
+        vc.assert_rows_equal(snap.rows, expected(snap), KEY)
+        rows = {r["snapshot_date"]: r for r in snap.rows}
+        m = {d: rows[d]["metrics"] for d in day}
+        a = {d: rows[d]["alerts"] for d in day}
+        assert min(rows) == d0
+        assert [m[d]["active_customers"]["value"] for d in day] == [2, 2, 0, 0, 0, 0, 0, 1, 1, 0]
+        assert m[day[0]]["utilization"]["value"] == Decimal("50.00")
+        assert m[day[1]]["utilization"]["value"] is None
+        assert m[day[7]]["utilization"] == {"value": Decimal("8.33"), "dod_change": None, "dod_pct": None,
+                                            "wow_change": Decimal("-41.67"), "wow_pct": Decimal("-83.34")}
+        assert m[day[7]]["revenue"]["value"] == Decimal("-200.00")
+        assert m[day[7]]["revenue"]["wow_pct"] == Decimal("-120.00")
+        assert m[day[1]]["revenue"]["dod_pct"] == Decimal("-100.00")
+        assert m[day[2]]["revenue"]["dod_pct"] is None  # the day before had 0
+        assert m[day[7]]["bookings"]["wow_pct"] == Decimal("-50.00")
+        assert m[day[0]]["bookings"]["dod_change"] is None  # the day before is not in the view
+        assert [m[d]["outstanding_balances"]["value"] for d in day[:7]] == [
+            Decimal(x) for x in (800, 800, 800, 800, 800, 500, 500)]
+        assert [m[d]["overdue_balances"]["value"] for d in day[:7]] == [
+            Decimal(x) for x in (0, 0, 300, 800, 800, 500, 500)]
+        assert [m[d]["insurance_overdue"]["value"] for d in day[:5]] == [0, 0, 2, 1, 1]
+        assert a[day[7]] == {"bookings_drop": True, "revenue_drop": True, "low_utilization": True,
+                             "overdue_balance_high": True, "insurance_overdue": True}
+        assert a[day[1]] == {"bookings_drop": False, "revenue_drop": False, "low_utilization": False,
+                             "overdue_balance_high": False, "insurance_overdue": False}
+        assert_bundles_follow_the_contracts(snap.rows)
 
-    # Thresholds are settings: moving them flips the flags, and the oracle follows.
-    with open_conn(db) as conn:
-        set_setting(conn, "kpi_low_utilization_pct", "8")
-        set_setting(conn, "kpi_bookings_drop_pct", "60")
-        set_setting(conn, "kpi_insurance_overdue_count", "2")
-    rows = {r["snapshot_date"]: r for r in check(db)}
-    assert not rows[day[7]]["alerts"]["low_utilization"]
-    assert not rows[day[7]]["alerts"]["bookings_drop"]
-    assert [rows[d]["alerts"]["insurance_overdue"] for d in day[1:4]] == [False, True, False]
-    with open_conn(db) as conn:
+        # Thresholds are settings: moving them flips the flags, and the oracle follows.
+        vc.set_setting(conn, "kpi_low_utilization_pct", "8")
+        vc.set_setting(conn, "kpi_bookings_drop_pct", "60")
+        vc.set_setting(conn, "kpi_insurance_overdue_count", "2")
+        snap = read(conn)
+        vc.assert_rows_equal(snap.rows, expected(snap), KEY)
+        rows = {r["snapshot_date"]: r for r in snap.rows}
+        assert not rows[day[7]]["alerts"]["low_utilization"]
+        assert not rows[day[7]]["alerts"]["bookings_drop"]
+        assert [rows[d]["alerts"]["insurance_overdue"] for d in day[1:4]] == [False, True, False]
         found = conn.execute(
             "SELECT snapshot_date FROM analytics.mv_dashboard_kpis "
             "WHERE alerts @> '{\"revenue_drop\": true}' ORDER BY 1").fetchall()
-    assert day[7] in [f["snapshot_date"] for f in found]
+        assert day[7] in [f["snapshot_date"] for f in found]
 
 
 def test_dashboard_figures_agree_with_revenue_trends_and_financial_summary(sample_db):
-    with open_conn(sample_db) as conn:
-        kpis, _ = refresh_and_read(conn, VIEW, KEY)
-        revenue, _ = refresh_and_read(conn, "mv_revenue_trends", "bucket_date")
-        finance, _ = refresh_and_read(conn, "mv_financial_summary", "snapshot_date")
+    with vc.transaction(sample_db) as conn:
+        kpis = read(conn).rows
+        revenue = vc.refresh_and_read(conn, "mv_revenue_trends", ("bucket_date",), ()).rows
+        finance = vc.refresh_and_read(conn, "mv_financial_summary", ("snapshot_date",), ()).rows
     net = {r["bucket_date"]: r["net_revenue"] for r in revenue}
     ar = {r["snapshot_date"]: (r["ar_balance"], r["ar_overdue"]) for r in finance}
     for row in kpis:

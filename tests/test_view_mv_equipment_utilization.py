@@ -7,8 +7,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from uuid import UUID
 
-import pytest
-
 from . import view_oracle as vc
 from .view_oracle import Snapshot
 
@@ -91,17 +89,12 @@ def expected(snap: Snapshot) -> list[dict]:
     return rows
 
 
-def test_equipment_utilization_matches_an_independent_computation_on_generated_data(sample_url):
-    with vc.transaction(sample_url) as conn:
+def test_equipment_utilization_matches_an_independent_computation_on_generated_data(sample_db):
+    with vc.transaction(sample_db) as conn:
         snap = read(conn)
     assert snap.rows, "the sample data set should give rows"
     assert any(r["rented_days"] for r in snap.rows) and any(r["under_maintenance"] for r in snap.rows)
     vc.assert_rows_equal(snap.rows, expected(snap), KEY)
-
-
-@pytest.fixture(scope="module")
-def sample_url(cluster, head_template):
-    return vc.sample_database(cluster, head_template)
 
 
 def test_equipment_utilization_edge_cases_match_an_independent_computation(db):
@@ -113,10 +106,8 @@ def test_equipment_utilization_edge_cases_match_an_independent_computation(db):
         # telemetry from 30 days ago: the lookback (20 days) bounds the period
         worked = vc.machine(conn, today - timedelta(days=400), name="Worked")
         for n in range(30):
-            vc.insert(conn, "equipment_utilization", equipment_id=worked,
-                      usage_date=today - timedelta(days=n),
-                      hours_used=Decimal("3.33") if n != 5 else Decimal(0),
-                      hours_available=Decimal("24") if n != 5 else Decimal(0))
+            vc.utilization(conn, worked, today - timedelta(days=n), "3.33" if n != 5 else 0,
+                           24 if n != 5 else 0)
         # a booking that crosses local midnight (22:00 -> 02:00): rented on both days,
         # revenue 100.01 split in two equal rounded shares
         vc.booking(conn, customer, worked, at(10, 22), at(9, 2), total_amount=Decimal("100.01"))

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 
-import pytest
-
 from . import view_oracle as vc
 from .view_oracle import Snapshot
 
@@ -68,20 +66,15 @@ def expected(snap: Snapshot) -> list[dict]:
     return rows
 
 
-@pytest.fixture(scope="module")
-def sample_url(cluster, head_template):
-    return vc.sample_database(cluster, head_template)
-
-
-def test_support_sla_matches_an_independent_computation_on_generated_data(sample_url):
-    with vc.transaction(sample_url) as conn:
+def test_support_sla_matches_an_independent_computation_on_generated_data(sample_db):
+    with vc.transaction(sample_db) as conn:
         snap = read(conn)
     assert snap.rows and any(r["sla_breaches"] for r in snap.rows)
     vc.assert_rows_equal(snap.rows, expected(snap), KEY)
 
 
-def test_every_priority_counts_of_the_generated_data_follows_its_contract(sample_url):
-    with vc.transaction(sample_url) as conn:
+def test_every_priority_counts_of_the_generated_data_follows_its_contract(sample_db):
+    with vc.transaction(sample_db) as conn:
         snap = read(conn)
     for r in snap.rows:
         assert vc.contract_errors("mv_support_sla.priority_counts.schema.json", r["priority_counts"]) == []

@@ -1,37 +1,22 @@
-"""When a pg_cron schedule fires: enough of cron's syntax for the demo's "next run" column
-and for the tests that replay a day of pg_cron ticks. Not used at run time (pg_cron
-schedules in PostgreSQL).
+"""When a pg_cron schedule fires, for the demo's "next run" column and for the tests that
+replay a day of pg_cron ticks. Not used at run time (pg_cron schedules in PostgreSQL).
 
-Schedules are UTC, as in pg_cron 1.4: five fields (minute hour day-of-month month
-day-of-week) with ``*``, ``a``, ``a-b``, ``/step`` and lists, or pg_cron 1.5's
-``N seconds``.
+Five-field schedules are matched by ``cronsim`` (Debian cron's rules, as pg_cron follows
+them); what is left here is pg_cron's own: its schedules are UTC (1.4 has no time
+zones), a five-field schedule is required (pg_cron 1.4 reads a sixth field its own way),
+and pg_cron 1.5's ``N seconds`` form.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 
-_FIELDS = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 7))
+from cronsim import CronSim
+
 _SECONDS = re.compile(r"^\s*(\d+)\s+seconds?\s*$", re.IGNORECASE)
-
-
-def _field(text: str, lo: int, hi: int) -> set[int]:
-    out: set[int] = set()
-    for part in text.split(","):
-        rng, _, step = part.partition("/")
-        if rng == "*":
-            start, end = lo, hi
-        elif "-" in rng:
-            start, end = (int(x) for x in rng.split("-", 1))
-        else:
-            start = end = int(rng)
-            if step:
-                end = hi
-        if not (lo <= start <= end <= hi):
-            raise ValueError(f"cron field {text!r} out of range {lo}-{hi}")
-        out.update(range(start, end + 1, int(step or 1)))
-    return out
+_MICROSECOND = dt.timedelta(microseconds=1)
 
 
 def is_seconds(schedule: str) -> bool:
@@ -39,20 +24,18 @@ def is_seconds(schedule: str) -> bool:
     return bool(_SECONDS.match(schedule))
 
 
-def matches(schedule: str, at: dt.datetime) -> bool:
-    """Whether a five-field schedule fires at the UTC minute of ``at``."""
-    fields = schedule.split()
-    if len(fields) != 5:
+def _five_fields(schedule: str) -> str:
+    if len(schedule.split()) != 5:
         raise ValueError(f"not a five-field cron schedule: {schedule!r}")
-    minute, hour, dom, month, dow = (_field(f, lo, hi) for f, (lo, hi) in zip(fields, _FIELDS, strict=True))
-    dow = {d % 7 for d in dow}
-    at = at.astimezone(dt.timezone.utc)
-    day_ok = (
-        (at.day in dom or at.isoweekday() % 7 in dow)
-        if fields[2] != "*" and fields[4] != "*"
-        else (at.day in dom and at.isoweekday() % 7 in dow)
-    )
-    return at.minute in minute and at.hour in hour and at.month in month and day_ok
+    return schedule
+
+
+def fire_times(schedule: str, start: dt.datetime, end: dt.datetime) -> Iterator[dt.datetime]:
+    """The instants in [start, end) at which a five-field schedule fires (UTC)."""
+    for at in CronSim(_five_fields(schedule), start.astimezone(dt.timezone.utc) - _MICROSECOND):
+        if at >= end:
+            return
+        yield at
 
 
 def next_run(schedule: str, after: dt.datetime) -> dt.datetime:
@@ -63,9 +46,4 @@ def next_run(schedule: str, after: dt.datetime) -> dt.datetime:
         step = int(seconds.group(1))
         base = after.replace(microsecond=0)
         return base + dt.timedelta(seconds=step - base.second % step)
-    t = after.replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
-    for _ in range(366 * 24 * 60):
-        if matches(schedule, t):
-            return t
-        t += dt.timedelta(minutes=1)
-    raise ValueError(f"schedule {schedule!r} does not fire within a year")
+    return next(CronSim(_five_fields(schedule), after))

@@ -179,29 +179,6 @@ log_line_prefix = '%m [%p] %d '
                     )
                 )
 
-    def create_database(self, name: str, template: str) -> str:
-        """A fresh database copied from ``template`` (0.1 s here); returns its URL."""
-        with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                    sql.Identifier(name)
-                )
-            )
-            conn.execute(
-                sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                    sql.Identifier(name), sql.Identifier(template)
-                )
-            )
-        return self.url(name)
-
-    def drop_database(self, name: str) -> None:
-        with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                    sql.Identifier(name)
-                )
-            )
-
     def wait_ready(self, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
         while not self._ping():
