@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 import yaml
 
-from .conftest import connect
+from .conftest import connect, database
 from .engine import install_test_views, set_failing, wait_until
 from .monitoring_stack import MONITORING, Stack, http_get
 
@@ -68,20 +68,21 @@ def test_the_exporter_queries_never_error_on_an_empty_or_partly_installed_databa
 @pytest.fixture(scope="module")
 def monitored_db(cluster, head_template) -> Iterator[str]:
     """A database with head, the test views and a login role that is only a dashboard_reader."""
-    name = f"t_mon_{uuid.uuid4().hex[:8]}"
-    url = cluster.create_database(name, head_template)
-    install_test_views(url)
-    with connect(url) as conn:
-        conn.execute(f"DROP ROLE IF EXISTS {EXPORTER_ROLE}")
-        conn.execute(f"CREATE ROLE {EXPORTER_ROLE} LOGIN IN ROLE dashboard_reader")
-        for view in ("mv_booking_trends", "mv_support_sla"):
-            conn.execute("CALL pgfresh.refresh_view(%s, 'manual')", [view])
-    try:
-        yield url
-    finally:
-        cluster.drop_database(name)
-        with connect(cluster.url("postgres")) as conn:
+    with database(cluster, f"t_mon_{uuid.uuid4().hex[:8]}", head_template) as url:
+        install_test_views(url)
+        with connect(url) as conn:
             conn.execute(f"DROP ROLE IF EXISTS {EXPORTER_ROLE}")
+            conn.execute(f"CREATE ROLE {EXPORTER_ROLE} LOGIN IN ROLE dashboard_reader")
+            for view in ("mv_booking_trends", "mv_support_sla"):
+                conn.execute("CALL pgfresh.refresh_view(%s, 'manual')", [view])
+        try:
+            yield url
+        finally:
+            with connect(url) as conn:
+                conn.execute(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                             f"WHERE usename = '{EXPORTER_ROLE}'")
+    with connect(cluster.url("postgres")) as conn:
+        conn.execute(f"DROP ROLE IF EXISTS {EXPORTER_ROLE}")
 
 
 @pytest.fixture(scope="module")

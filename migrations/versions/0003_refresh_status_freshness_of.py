@@ -8,15 +8,15 @@ Source files:
   create    views/refresh_status.sql
   replace   functions/setting_defaults.sql
 
-Revision ID: 0002_refresh_status_freshness_of
-Revises: 0001_initial
-Create Date: 2026-12-01 07:36:00 UTC
+Revision ID: 0003_refresh_status_freshness_of
+Revises: 0002_one_loop_over_due_views_one
+Create Date: 2026-12-01 08:04:50 UTC
 """
 
 from pgfresh.migration import execute_sql
 
-revision = '0002_refresh_status_freshness_of'
-down_revision = '0001_initial'
+revision = '0003_refresh_status_freshness_of'
+down_revision = '0002_one_loop_over_due_views_one'
 branch_labels = None
 depends_on = None
 
