@@ -23,7 +23,7 @@ help:
 	@echo "make check     fail when the SQL sources differ from what head installs"
 	@echo "make lint      sqlfluff, ruff, plpgsql_check"
 	@echo "make sample    load sample data into the local database (scale=1 seed=42)"
-	@echo "make bench     benchmarks (long)"
+	@echo "make bench     every performance figure in one table (about 10 min; scale=3 for growth)"
 
 setup: system-packages $(STAMP)
 
@@ -87,8 +87,9 @@ lint: setup db-up
 sample: db-up
 	@$(PGFRESH) sample --scale $(or $(scale),1) --seed $(or $(seed),42)
 
-bench: db-up
-	$(BIN)/python -m bench
+# Own throwaway cluster; `make bench scale=3` measures the growth rows at scale 3.
+bench: setup
+	$(BIN)/python -m bench $(if $(scale),--scale $(scale))
 
 clean: db-down
 	rm -rf .pgfresh $(VENV) src/*.egg-info

@@ -139,11 +139,11 @@ def _report(title: str, rows: int, off: list[tuple[float, float]], on: list[tupl
           f" {cpu:>+8.1%} ({cpu_q})")
 
 
-def main() -> None:
+def measure(pairs: int = PAIRS) -> tuple[str, dict[tuple[str, bool], list[tuple[float, float]]]]:
+    """(server version, {(workload, triggers enabled): [(wall s, backend CPU s), ...]})."""
     home = Path(tempfile.mkdtemp(prefix="pgfresh-bench-"))
     home.chmod(0o755)
     cluster = Cluster(home=home, port=free_port(), cron_db="pgfresh_bench_cron")
-    t0 = time.perf_counter()
     cluster.start()
     try:
         cluster.ensure_database("bench")
@@ -160,26 +160,49 @@ def main() -> None:
             for workload, work in (("batched", lambda: _batched(conn)),
                                    ("single", lambda: _single(conn, user_id, equipment_id)),
                                    ("update", lambda: _updates(conn, ids))):
-                for i in range(PAIRS):
+                for i in range(pairs):
                     for enabled in ((False, True) if i % 2 == 0 else (True, False)):
                         _set_triggers(conn, enabled)
                         seconds.setdefault((workload, enabled), []).append(clock.measure(work))
                 conn.execute("DELETE FROM pgfresh.refresh_queue")
             _set_triggers(conn, True)
-        print(f"\npgfresh bench trigger_overhead: inserts into public.bookings, PostgreSQL {version}")
-        print(f"{PAIRS} measurements per variant, alternating; preloaded {PRELOAD_ROWS:,} bookings\n")
-        print(f"{'':<28} {'wall clock: rows/s':<42} {'backend CPU: us/row':<42}")
-        print(f"{'workload':<28} {'without':>9} {'with':>9} {'overhead (quartiles)':<22}"
-              f" {'without':>9} {'with':>9} {'overhead (quartiles)':<22}")
-        _report(f"batched ({BATCH_ROWS}-row INSERTs)", BATCHES * BATCH_ROWS,
-                seconds[("batched", False)], seconds[("batched", True)])
-        _report("single-row INSERTs", SINGLES, seconds[("single", False)], seconds[("single", True)])
-        _report("single-row status UPDATEs", SINGLES, seconds[("update", False)], seconds[("update", True)])
-        print("\noverhead: extra time per row with the enqueue triggers = median of the per-pair ratios"
-              " (with / without) - 1;\nquartiles of those ratios in parentheses. Backend CPU is read from"
-              f" /proc/<pid>/schedstat. Took {time.perf_counter() - t0:.0f} s.")
+        return version, seconds
     finally:
         cluster.destroy()
+
+
+WORKLOADS = {"batched": (f"batched ({BATCH_ROWS}-row INSERTs)", BATCHES * BATCH_ROWS),
+             "single": ("single-row INSERTs", SINGLES),
+             "update": ("single-row status UPDATEs", SINGLES)}
+
+
+def add_rows(report, pairs: int = PAIRS) -> None:
+    """The backend-CPU overhead of each workload as rows of the one bench table."""
+    from bench.harness import Row, Stat, ratio
+
+    _, seconds = measure(pairs)
+    for key, (title, rows) in WORKLOADS.items():
+        off = [c / rows for _, c in seconds[(key, False)]]
+        on = [c / rows for _, c in seconds[(key, True)]]
+        report.add(Row("8 triggers vs peer", f"{title}: backend CPU per row",
+                       {"without": Stat.of(off), "with": Stat.of(on)}, unit="s",
+                       ratio=ratio(on, off), ratio_label="with / without",
+                       note=f"preloaded {PRELOAD_ROWS:,} bookings; CPU from /proc/<pid>/schedstat"))
+
+
+def main() -> None:
+    t0 = time.perf_counter()
+    version, seconds = measure()
+    print(f"\npgfresh bench trigger_overhead: inserts into public.bookings, PostgreSQL {version}")
+    print(f"{PAIRS} measurements per variant, alternating; preloaded {PRELOAD_ROWS:,} bookings\n")
+    print(f"{'':<28} {'wall clock: rows/s':<42} {'backend CPU: us/row':<42}")
+    print(f"{'workload':<28} {'without':>9} {'with':>9} {'overhead (quartiles)':<22}"
+          f" {'without':>9} {'with':>9} {'overhead (quartiles)':<22}")
+    for key, (title, rows) in WORKLOADS.items():
+        _report(title, rows, seconds[(key, False)], seconds[(key, True)])
+    print("\noverhead: extra time per row with the enqueue triggers = median of the per-pair ratios"
+          " (with / without) - 1;\nquartiles of those ratios in parentheses. Backend CPU is read from"
+          f" /proc/<pid>/schedstat. Took {time.perf_counter() - t0:.0f} s.")
 
 
 if __name__ == "__main__":
