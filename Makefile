@@ -6,6 +6,10 @@ BIN := $(VENV)/bin
 PGFRESH := $(BIN)/pgfresh
 STAMP := $(VENV)/.installed
 APT_PACKAGES := postgresql-15 postgresql-15-cron postgresql-15-plpgsql-check
+# Monitoring (tests/test_monitoring.py, tests/test_report.py): Debian's exporter,
+# Prometheus, Alertmanager, headless Chromium.
+MONITORING_PACKAGES := prometheus prometheus-alertmanager prometheus-postgres-exporter chromium
+MONITORING_SERVICES := prometheus prometheus-alertmanager prometheus-postgres-exporter
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help setup system-packages db-up db-down db-url db-reset demo test check revision \
@@ -24,17 +28,23 @@ help:
 
 setup: system-packages $(STAMP)
 
-# Debian's PostgreSQL 15, pg_cron and plpgsql_check, installed only when missing; Node and
-# npm too (contracts/ts: `pgfresh contracts` and the tests run npm ci there themselves).
+# Debian's PostgreSQL 15, pg_cron, plpgsql_check and the monitoring programs, installed
+# only when missing; Node and npm too (contracts/ts: `pgfresh contracts` and the tests run
+# npm ci there themselves). The services the monitoring packages may start (:9090, :9093,
+# :9187) are stopped and disabled: the tests start their own instances on free loopback ports.
 system-packages:
-	@missing=""; for p in $(APT_PACKAGES); do \
+	@missing=""; for p in $(APT_PACKAGES) $(MONITORING_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  for s in $(MONITORING_SERVICES); do \
+	    if [ -d /run/systemd/system ]; then $(SUDO) systemctl disable --now $$s >/dev/null 2>&1 || true; \
+	    else $(SUDO) service $$s stop >/dev/null 2>&1 || true; fi; \
+	  done; \
 	  if [ -f .pgfresh/data/postmaster.pid ]; then $(MAKE) --no-print-directory db-restart; fi; \
 	fi
 

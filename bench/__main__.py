@@ -11,6 +11,7 @@ and work per hour, unless named):
   latency   change -> visible through the real pg_cron queue job, reads of the real-time
             views, the queue server's idle round (bench/latency.py: its own cluster with
             pg_cron; its own table; also at the end of the full run at scale 1)
+Stand-alone: refresh_status_read (read time of pgfresh.refresh_status on the demo database).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from bench import (
     peer,
     readers,
     refresh_cost,
+    refresh_status_read,
     trigger_overhead,
     writers,
 )
@@ -66,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sections", nargs="*", choices=[[], *SECTIONS, "trigger_overhead", "latency",
-                                                          "incremental_refresh"])
+                                                          "incremental_refresh", "refresh_status_read"])
     parser.add_argument("--scale", type=float, default=float(os.environ.get("scale") or 1))
     parser.add_argument("--quick", action="store_true",
                         help="two rounds each and short load rounds: checks the harness, not the figures")
@@ -81,6 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.sections == ["latency"]:  # its own cluster with pg_cron, its own table
         latency.SCALE = args.scale
         latency.main()
+        return 0
+    if args.sections == ["refresh_status_read"]:  # stand-alone: on the local demo database
+        refresh_status_read.main()
         return 0
     sections = args.sections or (SECTIONS if args.scale == 1 or args.quick else GROWTH)
     started = time.perf_counter()

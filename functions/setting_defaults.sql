@@ -24,6 +24,8 @@ AS $$
          'Wait before retrying a failed view after its first failure; doubles with each failure in a row.'),
         ('retry_backoff_max', '1 hour',
          'Longest wait between retries of a failing view (the cap of the doubling backoff).'),
+        ('stale_grace', '5 minutes',
+         'pgfresh.refresh_status: a scheduled view is stale once its current slot began more than this long ago with no successful refresh since.'),
         ('job_runs_retention', '30 days',
          'pgfresh.purge_history() deletes job_runs, cron.job_run_details and orphaned queue rows older than this.'),
         ('kpi_bookings_drop_pct', '50',

@@ -147,6 +147,25 @@ def _cmd_plan(args) -> int:
     return plan.main(config.database_url(args.database_url), Path(args.root), args.json)
 
 
+def _cmd_status(args) -> int:
+    from pgfresh import status
+
+    return status.run(config.database_url(args.database_url), status.show_status, as_json=args.json)
+
+
+def _cmd_runs(args) -> int:
+    from pgfresh import status
+
+    return status.run(config.database_url(args.database_url), status.show_runs, args.view,
+                      failed=args.failed, limit=args.limit)
+
+
+def _cmd_report(args) -> int:
+    from pgfresh import report, status
+
+    return status.run(config.database_url(args.database_url), report.write_report, args.html, days=args.days)
+
+
 def main(argv: list[str] | None = None) -> int:
     from pgfresh.sources import SourceError
 
@@ -197,6 +216,23 @@ def main(argv: list[str] | None = None) -> int:
 
     demo = sub.add_parser("demo", help="migrate, load sample data, refresh, show freshness")
     demo.set_defaults(func=_cmd_demo)
+
+    st = sub.add_parser("status", help="freshness of every view; exit 0 fresh, 1 stale, "
+                        "2 open incident or database unreachable")
+    st.add_argument("--json", action="store_true", help="JSON instead of a table")
+    st.set_defaults(func=_cmd_status)
+
+    runs = sub.add_parser("runs", help="the latest refresh runs of one view")
+    runs.add_argument("view", help="a managed view (mv_x or analytics.mv_x)")
+    runs.add_argument("--failed", action="store_true", help="only failed runs")
+    runs.add_argument("--limit", type=int, default=20, help="how many (default 20)")
+    runs.set_defaults(func=_cmd_runs)
+
+    rep = sub.add_parser("report", help="a self-contained HTML page: freshness, refresh durations, "
+                         "failures, incidents")
+    rep.add_argument("--html", required=True, metavar="OUT.html", help="the file to write")
+    rep.add_argument("--days", type=int, default=7, help="days of history in the charts (default 7)")
+    rep.set_defaults(func=_cmd_report)
 
     args = parser.parse_args(argv)
     try:

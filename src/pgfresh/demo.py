@@ -1,4 +1,5 @@
-"""make demo: migrate the local demo database, load sample data, refresh, show freshness."""
+"""make demo: migrate the local demo database, load sample data, refresh, show the schedules,
+end with `pgfresh status`."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from alembic import command
 
 from pgfresh import config, cronexpr, sample
 from pgfresh.revision import alembic_config, load_schema
+from pgfresh.status import show_status
 
 SAMPLE_SCALE = 1
 SAMPLE_SEED = 42
@@ -60,20 +62,6 @@ ORDER BY snapshot_date DESC
 LIMIT 7
 """
 
-FRESHNESS_SQL = """
-SELECT m.view_name,
-       r.finished_at AS last_refreshed,
-       date_trunc('second', now() - r.finished_at) AS age,
-       r.source,
-       r.duration
-FROM pgfresh.managed_views() AS m
-LEFT JOIN LATERAL (
-    SELECT j.finished_at, j.source, j.duration FROM pgfresh.job_runs AS j
-    WHERE j.view_name = m.view_name AND j.status = 'success'
-    ORDER BY j.finished_at DESC LIMIT 1
-) AS r ON true
-ORDER BY m.refresh_order
-"""
 
 
 def run_demo(url: str) -> int:
@@ -98,8 +86,9 @@ def run_demo(url: str) -> int:
             "SELECT id, view_name, source, status, duration, error_message FROM pgfresh.job_runs "
             "ORDER BY id DESC LIMIT %s", [len(views)]), "pgfresh.job_runs (this refresh)")
         _table(conn.execute(KPIS_SQL), "analytics.mv_dashboard_kpis (latest 7 local days)")
-        _table(conn.execute(FRESHNESS_SQL), "freshness: last successful refresh of each view")
         show_schedules(conn)
+        print("\n== pgfresh status")
+        show_status(conn)
     return 0
 
 
