@@ -2,7 +2,7 @@
 -- one row per materialized view of schema analytics; what pgfresh.refresh_status shows
 -- for now(). A pure function of at, the policies, the settings and the history up to at
 -- (job_runs, alert_incidents, refresh_queue), so a test can ask it about any instant.
--- requires: setup/dashboard_reader.sql, tables/refresh_policies.sql, tables/job_runs.sql, tables/alert_incidents.sql, tables/refresh_queue.sql, functions/setting.sql, functions/schedule_slot.sql
+-- requires: setup/dashboard_reader.sql, functions/_managed_relations.sql, tables/refresh_policies.sql, tables/job_runs.sql, tables/alert_incidents.sql, tables/refresh_queue.sql, functions/setting.sql, functions/schedule_slot.sql
 -- Stale: scheduled (a policy row), not paused, and either never refreshed, or its
 -- current slot (pgfresh.schedule_slot, the slot pgfresh.due_views reads) began more than
 -- the setting stale_grace ago and no refresh of it has succeeded since: its data is then
@@ -60,11 +60,10 @@ BEGIN
     managed AS (
         SELECT
             c.oid AS view_oid,
-            c.relname::text AS view_name,
+            r.view_name,
             c.reltuples
-        FROM pg_catalog.pg_class AS c
-        INNER JOIN pg_catalog.pg_namespace AS n ON c.relnamespace = n.oid
-        WHERE n.nspname = 'analytics' AND c.relkind = 'm'
+        FROM pgfresh._managed_relations() AS r
+        INNER JOIN pg_catalog.pg_class AS c ON r.relid = c.oid
     ),
 
     policies AS (

@@ -79,7 +79,7 @@ Source files:
 
 Revision ID: 0002_production_readiness
 Revises: 0001_initial
-Create Date: 2026-12-01 08:30:46 UTC
+Create Date: 2026-12-01 08:32:38 UTC
 """
 
 from pgfresh.migration import execute_locked, execute_sql
@@ -573,11 +573,13 @@ REVOKE ALL ON FUNCTION pgfresh._managed_relations() FROM public;
 # functions/_queue_has_work.sql, as this revision installs it.
 NEW_FUNCTIONS_QUEUE_HAS_WORK = '''\
 -- pgfresh._queue_has_work(): whether a round of the queue server has anything to do: a
--- pending request for a managed view, or a 'running' job_runs row of another session
+-- pending request or recorded change (refresh_changes, for an incremental view) of a
+-- managed view, or a 'running' job_runs row of another session
 -- (which may be abandoned: process_queue marks those and queues their retry).
--- requires: tables/refresh_queue.sql, tables/job_runs.sql
--- An idle round of pgfresh.serve_queue costs this query and nothing else: two index
--- probes (refresh_queue, the partial index of running job_runs) and a catalog lookup.
+-- requires: tables/refresh_queue.sql, tables/refresh_changes.sql, tables/job_runs.sql, functions/_managed_relations.sql
+-- An idle round of pgfresh.serve_queue costs this query and nothing else: three index
+-- probes (refresh_queue, refresh_changes, the partial index of running job_runs) and a
+-- catalog lookup.
 -- plpgsql: its plans are cached for the server's session (a SQL function is planned at
 -- every call). SECURITY DEFINER: the caller of serve_queue needs no privilege on the
 -- engine's tables.
@@ -592,8 +594,12 @@ BEGIN
     RETURN EXISTS (
                SELECT
                FROM pgfresh.refresh_queue AS q
-               INNER JOIN pg_catalog.pg_class AS c ON q.view_name = c.relname::text AND c.relkind = 'm'
-               INNER JOIN pg_catalog.pg_namespace AS n ON c.relnamespace = n.oid AND n.nspname = 'analytics'
+               INNER JOIN pgfresh._managed_relations() AS m ON q.view_name = m.view_name
+           )
+        OR EXISTS (
+               SELECT
+               FROM pgfresh.refresh_changes AS c
+               INNER JOIN pgfresh._managed_relations() AS m ON c.view_name = m.view_name
            )
         OR EXISTS (
                SELECT
@@ -604,7 +610,7 @@ END
 $$;
 
 COMMENT ON FUNCTION pgfresh._queue_has_work() IS
-'True when the refresh queue holds a request for a managed view or another session has a running job_runs row; what lets an idle round of pgfresh.serve_queue skip process_queue.';
+'True when the refresh queue holds a request (or refresh_changes a recorded change) for a managed view or another session has a running job_runs row; what lets an idle round of pgfresh.serve_queue skip process_queue.';
 
 -- Callable by whoever may call pgfresh.serve_queue (the owner; see README, Roles).
 REVOKE ALL ON FUNCTION pgfresh._queue_has_work() FROM public;
@@ -1635,7 +1641,7 @@ NEW_FUNCTIONS_REFRESH_STATUS_AT = '''\
 -- one row per materialized view of schema analytics; what pgfresh.refresh_status shows
 -- for now(). A pure function of at, the policies, the settings and the history up to at
 -- (job_runs, alert_incidents, refresh_queue), so a test can ask it about any instant.
--- requires: setup/dashboard_reader.sql, tables/refresh_policies.sql, tables/job_runs.sql, tables/alert_incidents.sql, tables/refresh_queue.sql, functions/setting.sql, functions/schedule_slot.sql
+-- requires: setup/dashboard_reader.sql, functions/_managed_relations.sql, tables/refresh_policies.sql, tables/job_runs.sql, tables/alert_incidents.sql, tables/refresh_queue.sql, functions/setting.sql, functions/schedule_slot.sql
 -- Stale: scheduled (a policy row), not paused, and either never refreshed, or its
 -- current slot (pgfresh.schedule_slot, the slot pgfresh.due_views reads) began more than
 -- the setting stale_grace ago and no refresh of it has succeeded since: its data is then
@@ -1693,11 +1699,10 @@ BEGIN
     managed AS (
         SELECT
             c.oid AS view_oid,
-            c.relname::text AS view_name,
+            r.view_name,
             c.reltuples
-        FROM pg_catalog.pg_class AS c
-        INNER JOIN pg_catalog.pg_namespace AS n ON c.relnamespace = n.oid
-        WHERE n.nspname = 'analytics' AND c.relkind = 'm'
+        FROM pgfresh._managed_relations() AS r
+        INNER JOIN pg_catalog.pg_class AS c ON r.relid = c.oid
     ),
 
     policies AS (
