@@ -40,7 +40,9 @@ def refresh_and_serialise(url: str) -> dict[str, list]:
     with connect(url) as conn:
         conn.execute("SET TimeZone = 'America/New_York'")
         for (v,) in conn.execute("SELECT view_name FROM pgfresh.managed_views() ORDER BY refresh_order"):
-            conn.execute(f"REFRESH MATERIALIZED VIEW analytics.{v}")
+            run = conn.execute("SELECT status, error_message FROM pgfresh.refresh_view_now(%s, 'test', "
+                               "p_full => true)", [v]).fetchone()
+            assert run[0] == "success", (v, run)
         views = [v for (v,) in conn.execute(
             "SELECT c.relname FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace "
             "WHERE n.nspname = 'analytics' AND c.relkind IN ('m', 'v', 'r', 'p') "
@@ -107,7 +109,11 @@ def zod_report(ts_build: Path, serialised, tmp_path_factory) -> dict[str, dict]:
 
 
 def test_every_view_has_a_row_contract_and_a_zod_module():
-    assert {p.stem for p in (ROOT / "views").glob("*.sql")} <= set(VIEWS)
+    # views/ also holds pgfresh.refresh_status (the engine's, not a dashboard row) and the
+    # row function of the incremental view; every relation of schema analytics has one.
+    analytics = {p.stem for p in (ROOT / "views").glob("*.sql")
+                 if f"analytics.{p.stem}" in p.read_text()}
+    assert analytics and analytics <= set(VIEWS)
     assert {p.stem for p in (TS / "src").glob("*.ts")} == {*VIEWS, "index"}
 
 

@@ -79,7 +79,7 @@ Source files:
 
 Revision ID: 0002_production_readiness
 Revises: 0001_initial
-Create Date: 2026-12-01 08:32:38 UTC
+Create Date: 2026-12-01 08:37:27 UTC
 """
 
 from pgfresh.migration import execute_locked, execute_sql
@@ -5648,13 +5648,6 @@ COMMENT ON VIEW analytics.support_sla_live IS
 GRANT SELECT ON analytics.support_sla_live TO dashboard_reader;
 '''
 
-# The swap back: old views out, built ones renamed in with their indexes, comments, grants.
-SWAP_OLD = '''\
-DROP VIEW analytics.support_sla_live;
-DROP VIEW pgfresh.refresh_status;
-DROP VIEW analytics.alert_candidates_live;
-'''
-
 # After every upgrade and downgrade, every materialized view holds data.
 POPULATE = '''\
 DO $populate$
@@ -5812,6 +5805,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    execute_locked('DROP VIEW analytics.support_sla_live', 'views/support_sla_live.sql', ['analytics.support_sla_live'])
+    execute_locked('DROP VIEW pgfresh.refresh_status', 'views/refresh_status.sql', ['pgfresh.refresh_status'])
+    execute_locked('DROP VIEW analytics.alert_candidates_live', 'views/alert_candidates_live.sql', ['analytics.alert_candidates_live'])
     execute_locked('DROP TRIGGER support_tickets__tail_truncate ON public.support_tickets', 'triggers/support_tickets__tail.sql', ['public.support_tickets'])
     execute_locked('DROP TRIGGER support_tickets__tail_delete ON public.support_tickets', 'triggers/support_tickets__tail.sql', ['public.support_tickets'])
     execute_locked('DROP TRIGGER support_tickets__tail_update_new ON public.support_tickets', 'triggers/support_tickets__tail.sql', ['public.support_tickets'])
@@ -5931,4 +5927,3 @@ def downgrade() -> None:
     execute_sql(OLD_VIEWS_MV_EQUIPMENT_UTILIZATION, 'views/mv_equipment_utilization.sql')
     execute_sql(COMMENTS_OLD_TABLES_JOB_RUNS, 'tables/job_runs.sql')
     execute_sql(POPULATE, 'populate')
-    execute_locked(SWAP_OLD, 'swap', ['analytics.support_sla_live', 'pgfresh.refresh_status', 'analytics.alert_candidates_live'])

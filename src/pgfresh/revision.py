@@ -268,7 +268,10 @@ def render(plan: Plan, rev_id: str, down_rev: str | None, message: str,
                       f"{_const('COMMENTS_' + prefix, p)} = {_literal(_comments(side[p]))}", ""]
     swaps = {}
     for prefix, frm, to in (("NEW", plan.old, plan.new), ("OLD", plan.new, plan.old)):
-        drop_from = [frm[p] for p in reversed(topo_order(frm, swapped & set(frm)))]
+        # A view that this direction removes (not in ``to``) is simply dropped, dependents
+        # first, with the other drops (before the functions it reads); only views that
+        # exist on both sides, or are new, go through the swap.
+        drop_from = [frm[p] for p in reversed(topo_order(frm, swapped & set(frm) & set(to)))]
         swap_in = [to[p] for p in topo_order(to, swapped & set(to))]
         aside = [_aside(stmt)[1] for p in plan.renamed for stmt in frm[p].drops]
         if drop_from or swap_in:
@@ -289,7 +292,7 @@ def render(plan: Plan, rev_id: str, down_rev: str | None, message: str,
     def body(frm, to, prefix):
         out = []
         for p in reversed(topo_order(frm, (set(frm) - set(to)) | (set(plan.changed) | set(plan.recreated)))):
-            if p in swapped:
+            if p in swapped and p in to:
                 continue
             if p in plan.renamed:
                 for stmt in frm[p].drops:
