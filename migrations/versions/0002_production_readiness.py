@@ -79,7 +79,7 @@ Source files:
 
 Revision ID: 0002_production_readiness
 Revises: 0001_initial
-Create Date: 2026-12-01 08:37:27 UTC
+Create Date: 2026-12-01 08:46:11 UTC
 """
 
 from pgfresh.migration import execute_locked, execute_sql
@@ -543,6 +543,9 @@ CREATE FUNCTION pgfresh._managed_relations()
 RETURNS TABLE (relid oid, view_name text, incremental boolean)
 LANGUAGE sql
 STABLE
+-- A handful of rows: without it the planner assumes 1000, and the estimates of the
+-- queries that join it (refresh_status_at) grow large enough to JIT-compile (2 s here).
+ROWS 10
 SET search_path = pg_catalog, pgfresh
 AS $$
     SELECT
@@ -5651,7 +5654,7 @@ GRANT SELECT ON analytics.support_sla_live TO dashboard_reader;
 # After every upgrade and downgrade, every materialized view holds data.
 POPULATE = '''\
 DO $populate$
--- Every materialized view of schema analytics holds data when this revision ends:
+-- Every managed view of schema analytics holds data when this revision ends:
 -- each one not populated (pg_class.relispopulated) is refreshed here, dependencies
 -- first (a view that reads one not yet populated waits for the next pass), and the
 -- refresh is recorded in pgfresh.job_runs with source 'migration'.
@@ -5664,6 +5667,29 @@ BEGIN
     IF pg_catalog.to_regclass('pgfresh.job_runs') IS NULL THEN
         RETURN;
     END IF;
+    -- An incremental view (a table of analytics kept by pgfresh._apply_<name>(boolean))
+    -- that holds no rows yet is built in full first: materialized views may read it.
+    FOR v_view IN
+        SELECT c.relname
+          FROM pg_catalog.pg_class AS c
+          JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+         WHERE n.nspname = 'analytics' AND c.relkind = 'r'
+           AND pg_catalog.to_regprocedure(
+                   pg_catalog.format('pgfresh.%I(boolean)', '_apply_' || c.relname)) IS NOT NULL
+         ORDER BY c.relname
+    LOOP
+        EXECUTE pg_catalog.format('SELECT NOT EXISTS (SELECT FROM %I.%I)', 'analytics', v_view.relname)
+           INTO v_progress;
+        CONTINUE WHEN NOT v_progress;
+        INSERT INTO pgfresh.job_runs (view_name, source)
+        VALUES (v_view.relname, 'migration')
+        RETURNING id INTO v_run;
+        EXECUTE pg_catalog.format('SELECT pgfresh.%I(TRUE)', '_apply_' || v_view.relname);
+        UPDATE pgfresh.job_runs
+           SET status = 'success', finished_at = pg_catalog.clock_timestamp()
+         WHERE id = v_run;
+    END LOOP;
+    v_progress := TRUE;
     WHILE v_progress LOOP
         v_progress := FALSE;
         v_waiting := NULL;

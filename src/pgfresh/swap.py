@@ -155,7 +155,7 @@ def swap_relations(drop_from: list[Source]) -> list[str]:
 
 POPULATE_SQL = """\
 DO $populate$
--- Every materialized view of schema analytics holds data when this revision ends:
+-- Every managed view of schema analytics holds data when this revision ends:
 -- each one not populated (pg_class.relispopulated) is refreshed here, dependencies
 -- first (a view that reads one not yet populated waits for the next pass), and the
 -- refresh is recorded in pgfresh.job_runs with source 'migration'.
@@ -168,6 +168,29 @@ BEGIN
     IF pg_catalog.to_regclass('pgfresh.job_runs') IS NULL THEN
         RETURN;
     END IF;
+    -- An incremental view (a table of analytics kept by pgfresh._apply_<name>(boolean))
+    -- that holds no rows yet is built in full first: materialized views may read it.
+    FOR v_view IN
+        SELECT c.relname
+          FROM pg_catalog.pg_class AS c
+          JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+         WHERE n.nspname = 'analytics' AND c.relkind = 'r'
+           AND pg_catalog.to_regprocedure(
+                   pg_catalog.format('pgfresh.%I(boolean)', '_apply_' || c.relname)) IS NOT NULL
+         ORDER BY c.relname
+    LOOP
+        EXECUTE pg_catalog.format('SELECT NOT EXISTS (SELECT FROM %I.%I)', 'analytics', v_view.relname)
+           INTO v_progress;
+        CONTINUE WHEN NOT v_progress;
+        INSERT INTO pgfresh.job_runs (view_name, source)
+        VALUES (v_view.relname, 'migration')
+        RETURNING id INTO v_run;
+        EXECUTE pg_catalog.format('SELECT pgfresh.%I(TRUE)', '_apply_' || v_view.relname);
+        UPDATE pgfresh.job_runs
+           SET status = 'success', finished_at = pg_catalog.clock_timestamp()
+         WHERE id = v_run;
+    END LOOP;
+    v_progress := TRUE;
     WHILE v_progress LOOP
         v_progress := FALSE;
         v_waiting := NULL;
