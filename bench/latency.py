@@ -146,6 +146,10 @@ def _wait(predicate, seconds: float, what: str):
 
 def _idle_round(conn: psycopg.Connection) -> None:
     pid = _wait(lambda: _server_pid(conn), 75, "pg_cron starts the queue server")
+    # Idle means idle: the sample load and the reads above recorded changes; wait until
+    # the server has served them all before counting its CPU.
+    _wait(lambda: not conn.execute("SELECT pgfresh._queue_has_work()").fetchone()[0], 180,
+          "the queue server drains the queue")
     poll = _poll_interval(conn)
     stat = Path(f"/proc/{pid}/schedstat")
     cpu0, t0 = int(stat.read_text().split()[0]), time.monotonic()

@@ -36,6 +36,7 @@ from zoneinfo import ZoneInfo
 import psycopg
 import pytest
 from alembic import command
+from psycopg import sql
 from pytest_postgresql.janitor import DatabaseJanitor
 
 from pgfresh import config
@@ -75,9 +76,14 @@ def database(cluster: Cluster, name: str, template: str, user: str = "postgres")
     pytest-postgresql's DatabaseJanitor against the session's own cluster (its
     ``postgresql_noproc`` way: its own ``postgresql_proc`` runs initdb as the current user,
     which fails under root, while Cluster runs the server as an unprivileged OS user).
-    ``user`` creates it and so owns it; the URL connects as that user."""
-    with DatabaseJanitor(user=user, host="127.0.0.1", port=cluster.port, dbname=name,
+    The cluster's superuser creates and drops it (so the drop may end any session, a
+    test's superuser one included); ``user`` owns it and the URL connects as that user."""
+    with DatabaseJanitor(user=cluster.superuser, host="127.0.0.1", port=cluster.port, dbname=name,
                          template_dbname=template):
+        if user != cluster.superuser:
+            with connect(cluster.url("postgres")) as conn:
+                conn.execute(sql.SQL("ALTER DATABASE {} OWNER TO {}").format(
+                    sql.Identifier(name), sql.Identifier(user)))
         yield cluster.url(name, user=user)
 
 
