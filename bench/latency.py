@@ -145,16 +145,24 @@ def _wait(predicate, seconds: float, what: str):
 
 
 def _idle_round(conn: psycopg.Connection) -> None:
-    pid = _wait(lambda: _server_pid(conn), 75, "pg_cron starts the queue server")
+    _wait(lambda: _server_pid(conn), 75, "pg_cron starts the queue server")
     # Idle means idle: the sample load and the reads above recorded changes; wait until
     # the server has served them all before counting its CPU.
     _wait(lambda: not conn.execute("SELECT pgfresh._queue_has_work()").fetchone()[0], 180,
           "the queue server drains the queue")
     poll = _poll_interval(conn)
-    stat = Path(f"/proc/{pid}/schedstat")
-    cpu0, t0 = int(stat.read_text().split()[0]), time.monotonic()
-    time.sleep(min(20.0, 10 * poll))
-    cpu1, t1 = int(stat.read_text().split()[0]), time.monotonic()
+    for _ in range(3):  # a server ends its run every minute: measure within one run
+        pid = _wait(lambda: _server_pid(conn), 75, "pg_cron starts the queue server")
+        stat = Path(f"/proc/{pid}/schedstat")
+        try:
+            cpu0, t0 = int(stat.read_text().split()[0]), time.monotonic()
+            time.sleep(min(20.0, 10 * poll))
+            cpu1, t1 = int(stat.read_text().split()[0]), time.monotonic()
+            break
+        except FileNotFoundError:
+            continue
+    else:
+        raise RuntimeError("the queue server kept ending during the idle measurement")
     rounds = (t1 - t0) / poll
     print(f"\nqueue server idle: {(cpu1 - cpu0) / 1e6 / rounds:.3f} ms backend CPU per round "
           f"({rounds:.0f} rounds of {poll:g} s), "
