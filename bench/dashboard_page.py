@@ -7,7 +7,7 @@ alternative a team without pgfresh would write.
 
 from __future__ import annotations
 
-from bench.harness import BenchDb, Report, Row, Stat, alternate, ratio, timed
+from bench.harness import BenchDb, Report, Row, Stat, alternate, is_incremental, ratio, timed
 
 # (what the page shows, view, filter + order applied to the view's rows)
 PAGE = [
@@ -25,9 +25,7 @@ PAGE = [
 def live_definition(conn, view: str) -> str:
     """The SELECT that computes the view's rows: a materialized view's definition, or for
     an incremental one (a table kept by pgfresh) its row function over every key."""
-    kind = conn.execute("SELECT relkind FROM pg_catalog.pg_class WHERE oid = %s::regclass",
-                        [f"analytics.{view}"]).fetchone()[0]
-    if kind == "r":
+    if is_incremental(conn, view):
         return f"SELECT * FROM pgfresh.{view}_rows(NULL, NULL)"  # views/<view>.sql
     return conn.execute("SELECT pg_catalog.pg_get_viewdef(%s::regclass)",
                         [f"analytics.{view}"]).fetchone()[0].rstrip().rstrip(";")

@@ -62,6 +62,22 @@ def ratio(numerator: list[float], denominator: list[float]) -> Stat:
     return Stat.of([a / b for a, b in zip(numerator, denominator, strict=True) if b > 0])
 
 
+# One booking status change (the seed's on-demand trigger): what an incremental refresh
+# of mv_equipment_utilization is measured after.
+BOOKING_STATUS_CHANGE = """
+UPDATE public.bookings SET status = CASE status WHEN 'confirmed' THEN 'active' ELSE 'confirmed' END
+WHERE id = (SELECT id FROM public.bookings WHERE status IN ('confirmed', 'active')
+            ORDER BY start_at DESC LIMIT 1)
+"""
+
+
+def is_incremental(conn: psycopg.Connection, view: str) -> bool:
+    """Whether the engine keeps ``view`` incrementally (pgfresh._managed_relations)."""
+    row = conn.execute("SELECT incremental FROM pgfresh._managed_relations() WHERE view_name = %s",
+                       [view]).fetchone()
+    return bool(row and row[0])
+
+
 def timed(conn: psycopg.Connection, query: str, params=None) -> float:
     started = time.perf_counter()
     cur = conn.execute(query, params)

@@ -6,7 +6,17 @@ work per hour at a realistic event rate, from those costs and the installed cade
 
 from __future__ import annotations
 
-from bench.harness import BenchDb, Report, Row, Stat, alternate, ratio, timed
+from bench.harness import (
+    BOOKING_STATUS_CHANGE,
+    BenchDb,
+    Report,
+    Row,
+    Stat,
+    alternate,
+    is_incremental,
+    ratio,
+    timed,
+)
 
 # A booking status change, a payment and a ticket every minute (the issue's event rate):
 # the tables whose changes reach the queue, each at one event per minute.
@@ -51,7 +61,7 @@ def run(db: BenchDb, report: Report, pairs: int) -> dict[str, list[float]]:
             "SELECT view_name FROM pgfresh.managed_views() ORDER BY refresh_order")]
         for view in views:
             name = f"analytics.{view}"
-            if _incremental(conn, view):
+            if is_incremental(conn, view):
                 concurrent[view] = _incremental_row(conn, view, report, pairs)
                 continue
             samples = alternate({
@@ -66,23 +76,11 @@ def run(db: BenchDb, report: Report, pairs: int) -> dict[str, list[float]]:
     return concurrent
 
 
-TOGGLE = """
-UPDATE public.bookings SET status = CASE status WHEN 'confirmed' THEN 'active' ELSE 'confirmed' END
-WHERE id = (SELECT id FROM public.bookings WHERE status IN ('confirmed', 'active')
-            ORDER BY start_at DESC LIMIT 1)
-"""
-
-
-def _incremental(conn, view: str) -> bool:
-    return conn.execute("SELECT relkind = 'r' FROM pg_catalog.pg_class WHERE oid = %s::regclass",
-                        [f"analytics.{view}"]).fetchone()[0]
-
-
 def _incremental_row(conn, view: str, report: Report, pairs: int) -> list[float]:
     """Full rebuild vs incremental after one booking status change; returns the
     incremental samples (what an event costs, for the work-per-hour row)."""
     def incremental() -> float:
-        conn.execute(TOGGLE)
+        conn.execute(BOOKING_STATUS_CHANGE)
         return timed(conn, "CALL pgfresh.refresh_view(%s, 'bench')", [view])
 
     samples = alternate({
