@@ -132,13 +132,15 @@ def machine_status(conn, k: int, s: int) -> None:
 
 
 def telemetry(conn, k: int, days_back: int) -> None:
-    """Hours of a past day (0: today, which counts only from tomorrow) set to 0 or full."""
+    """Hours of a past day (0: today, which counts only from tomorrow) set to 0 or full (all
+    the day's available hours: a row that exists may have fewer than 24, maintenance)."""
     row = pick(conn, "SELECT id FROM public.equipment", k)
     day = f"(now() AT TIME ZONE pgfresh.setting('business_timezone'))::date - {days_back % 20}"
     conn.execute(
         f"INSERT INTO public.equipment_utilization (equipment_id, usage_date, hours_used, hours_available) "
         f"VALUES (%s, {day}, %s, 24) ON CONFLICT (equipment_id, usage_date) "
-        f"DO UPDATE SET hours_used = excluded.hours_used", [row[0], 24 if days_back % 2 else 0])
+        f"DO UPDATE SET hours_used = least(excluded.hours_used, equipment_utilization.hours_available)",
+        [row[0], 24 if days_back % 2 else 0])
 
 
 def insurance(conn, k: int, hours: int) -> None:
