@@ -59,7 +59,7 @@ Source files:
 
 Revision ID: 0003_capture_per_source_table
 Revises: 0002_production_readiness
-Create Date: 2026-12-01 10:14:27 UTC
+Create Date: 2026-12-01 10:18:48 UTC
 """
 
 from pgfresh.migration import execute_locked, execute_sql
@@ -478,7 +478,7 @@ BEGIN
         IF v_incremental THEN
             EXECUTE pg_catalog.format('SELECT pgfresh.%I($1)', '_apply_' || v_view) INTO v_changes USING p_full;
         ELSE
-            SELECT count(*) INTO v_changes FROM pgfresh._take_changes(v_view);
+            SELECT count(c.source_table) INTO v_changes FROM pgfresh._take_changes(v_view) AS c;
             IF v_populated THEN
                 EXECUTE pg_catalog.format('REFRESH MATERIALIZED VIEW CONCURRENTLY analytics.%I', v_view);
             ELSE
