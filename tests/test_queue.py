@@ -35,7 +35,7 @@ SOURCE_TABLES = ("bookings", "payments", "support_tickets", "insurance_documents
 CAPTURED = SOURCE_TABLES + ("equipment_utilization", "payment_schedules", "manual_payments")
 
 SEED_MAPPING = [
-    ("pgfresh.settings", "mv_equipment_utilization", None),
+    ("pgfresh.settings", "mv_equipment_utilization", ["business_timezone"]),
     ("public.bookings", "mv_equipment_utilization",
      ["equipment_id", "status", "start_at", "end_at", "total_amount"]),
     ("public.equipment", "mv_alert_candidates", None),
@@ -70,7 +70,7 @@ def test_the_seed_mapping_is_data_and_unmanaged_names_are_ignored(edb):
         capture = conn.execute(
             "SELECT c.relname, count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
             "JOIN pg_proc f ON f.oid = t.tgfoid "
-            "WHERE (f.proname = 'tg_' || c.relname || '__record_changes' "
+            "WHERE (f.proname IN ('tg_' || c.relname || '__record_rows', 'tg_' || c.relname || '__record_update') "
             "OR f.proname = 'tg__record_everything') AND c.relnamespace = 'public'::regnamespace "
             "GROUP BY 1 ORDER BY 1").fetchall()
         assert dict(capture) == {t: 4 for t in CAPTURED}

@@ -172,7 +172,7 @@ def test_functions_refuse_public_and_definers_pin_their_search_path(db):
     definers = {n for n, _, d, _, _ in procs if d}
     assert {"pgfresh._begin_run(text,text)", "pgfresh._execute_run(bigint,boolean)",
             "pgfresh.refresh_view_now(text,text,boolean)", "pgfresh.tg__record_everything()",
-            "pgfresh.tg_bookings__record_changes()", "pgfresh._take_changes(text)"} <= definers
+            "pgfresh.tg_bookings__record_update()", "pgfresh._take_changes(text)"} <= definers
 
 
 def test_nothing_of_the_engine_lives_in_public(db):
