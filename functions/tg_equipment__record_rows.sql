@@ -1,12 +1,13 @@
 -- pgfresh.tg_equipment__record_rows(): the INSERT and DELETE capture trigger of public.equipment,
--- per statement: records the machines (every day of them) of the rows the statement added or removed (transition
--- table changed_rows: the INSERT trigger's NEW TABLE, the DELETE trigger's OLD TABLE), one
--- pgfresh.refresh_changes row for each view pgfresh.view_sources maps public.equipment to, for
--- the whole statement (a 1000-row INSERT pays one call); nothing when it touched no row.
--- requires: tables/view_sources.sql, tables/refresh_changes.sql
--- One static INSERT (a cached plan); a row naming a view that is not a managed view is
--- recorded and ignored (purge_history removes it).
--- SECURITY DEFINER: writers of equipment need no privilege on pgfresh.
+-- per statement: one pgfresh.source_changes row for the rows the statement added or removed
+-- (transition table changed_rows: the INSERT trigger's NEW TABLE, the DELETE trigger's OLD
+-- TABLE), so a 1000-row statement pays one call; nothing when it touched no row.
+-- requires: tables/source_changes.sql
+-- Keys: the machines (id); no days (every day of those machines).
+-- One static INSERT (a cached plan) and nothing else: which views a change concerns is read
+-- at refresh time (pgfresh._take_changes, from pgfresh.view_sources), so the writer's
+-- statement pays the same whatever the number of views.
+-- SECURITY DEFINER: writers of public.equipment need no privilege on pgfresh.
 CREATE FUNCTION pgfresh.tg_equipment__record_rows()
 RETURNS trigger
 LANGUAGE plpgsql
@@ -14,21 +15,19 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pgfresh
 AS $$
 BEGIN
-    INSERT INTO pgfresh.refresh_changes (view_name, reason, equipment_ids, first_day, last_day)
-    SELECT s.view_name, 'public.equipment ' || TG_OP, k.equipment_ids, k.first_day, k.last_day
-      FROM (SELECT
-                   pg_catalog.array_agg(r.id) AS equipment_ids,
-                   NULL::date AS first_day,
-                   NULL::date AS last_day
-              FROM changed_rows AS r) AS k
-     CROSS JOIN pgfresh.view_sources AS s
-     WHERE s.source_table = 'public.equipment' AND k.equipment_ids IS NOT NULL;
+    INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day)
+    SELECT
+        'public.equipment', TG_OP, pg_catalog.array_agg(r.id),
+        NULL::date,
+        NULL::date
+      FROM changed_rows AS r
+    HAVING count(*) > 0;
     RETURN NULL;
 END
 $$;
 
 COMMENT ON FUNCTION pgfresh.tg_equipment__record_rows() IS
-'Statement-level AFTER INSERT / AFTER DELETE trigger of public.equipment (transition table changed_rows): records the machines (every day of them) of the rows added or removed (pgfresh.refresh_changes) for each view pgfresh.view_sources maps the table to.';
+'Statement-level AFTER INSERT / AFTER DELETE capture trigger of public.equipment (transition table changed_rows): records the machines and days of the rows added or removed in pgfresh.source_changes.';
 
 -- Runs only as a trigger; nobody calls it.
 REVOKE ALL ON FUNCTION pgfresh.tg_equipment__record_rows() FROM public;
