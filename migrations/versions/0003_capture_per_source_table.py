@@ -63,7 +63,7 @@ Source files:
 
 Revision ID: 0003_capture_per_source_table
 Revises: 0002_production_readiness
-Create Date: 2026-12-01 11:13:54 UTC
+Create Date: 2026-12-01 11:17:01 UTC
 """
 
 from pgfresh.migration import execute_locked, execute_sql
@@ -1790,8 +1790,8 @@ NEW_FUNCTIONS_TG_SUPPORT_TICKETS_RECORD_ROWS = '''\
 -- TABLE), so a 1000-row statement pays one call; nothing when it touched no row.
 -- requires: tables/source_changes.sql
 -- Keys: the machines (equipment_id); the days from the UTC day before the earliest
--- created_at, first_response_at, resolved_at to the UTC day after the latest (every
--- local day those instants fall on, whatever the business time zone).
+-- created_at, first_response_at, resolved_at, updated_at to the UTC day after the
+-- latest (every local day those instants fall on, whatever the business time zone).
 -- One static INSERT (a cached plan) and nothing else: which views a change concerns is read
 -- at refresh time (pgfresh._take_changes, from pgfresh.view_sources), so the writer's
 -- statement pays the same whatever the number of views.
@@ -1806,8 +1806,8 @@ BEGIN
     INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day)
     SELECT
         'public.support_tickets', TG_OP, pg_catalog.array_agg(r.equipment_id),
-        (least(min(r.created_at), min(r.first_response_at), min(r.resolved_at)) AT TIME ZONE 'UTC')::date - 1,
-        (greatest(max(r.created_at), max(r.first_response_at), max(r.resolved_at)) AT TIME ZONE 'UTC')::date + 1
+        (least(min(r.created_at), min(r.first_response_at), min(r.resolved_at), min(r.updated_at)) AT TIME ZONE 'UTC')::date - 1,
+        (greatest(max(r.created_at), max(r.first_response_at), max(r.resolved_at), max(r.updated_at)) AT TIME ZONE 'UTC')::date + 1
       FROM changed_rows AS r
     HAVING count(*) > 0;
     RETURN NULL;
@@ -1831,8 +1831,8 @@ NEW_FUNCTIONS_TG_SUPPORT_TICKETS_RECORD_UPDATE = '''\
 -- no value changed.
 -- requires: tables/source_changes.sql
 -- Keys: the machines (equipment_id); the days from the UTC day before the earliest
--- created_at, first_response_at, resolved_at to the UTC day after the latest (every
--- local day those instants fall on, whatever the business time zone).
+-- created_at, first_response_at, resolved_at, updated_at to the UTC day after the
+-- latest (every local day those instants fall on, whatever the business time zone).
 -- One static INSERT (a cached plan), no lookup: which views a change concerns is read at
 -- refresh time (pgfresh._take_changes).
 -- SECURITY DEFINER: writers of public.support_tickets need no privilege on pgfresh.
@@ -1862,8 +1862,8 @@ BEGIN
     INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day, changed_columns)
     VALUES (
         'public.support_tickets', 'UPDATE', ARRAY[OLD.equipment_id, NEW.equipment_id],
-        (least(OLD.created_at, NEW.created_at, OLD.first_response_at, NEW.first_response_at, OLD.resolved_at, NEW.resolved_at) AT TIME ZONE 'UTC')::date - 1,
-        (greatest(OLD.created_at, NEW.created_at, OLD.first_response_at, NEW.first_response_at, OLD.resolved_at, NEW.resolved_at) AT TIME ZONE 'UTC')::date + 1,
+        (least(OLD.created_at, NEW.created_at, OLD.first_response_at, NEW.first_response_at, OLD.resolved_at, NEW.resolved_at, OLD.updated_at, NEW.updated_at) AT TIME ZONE 'UTC')::date - 1,
+        (greatest(OLD.created_at, NEW.created_at, OLD.first_response_at, NEW.first_response_at, OLD.resolved_at, NEW.resolved_at, OLD.updated_at, NEW.updated_at) AT TIME ZONE 'UTC')::date + 1,
         v_changed
     );
     RETURN NULL;
