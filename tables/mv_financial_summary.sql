@@ -2,7 +2,7 @@
 -- finance KPIs: Stripe vs manual collections, refunds, fees, ledger net, payouts arrived
 -- and still pending, and the accounts-receivable balance (outstanding installments) at
 -- the end of the day. Read by the finance dashboard. Refreshed hourly and after payouts.
--- requires: setup/analytics.sql, setup/dashboard_reader.sql, tables/view_sources.sql
+-- requires: setup/analytics.sql, setup/dashboard_reader.sql, tables/view_sources.sql, tables/source_changes.sql
 -- An incremental managed relation: a table, not a materialized view, kept by
 -- pgfresh._apply_mv_financial_summary from the row definition in
 -- views/mv_financial_summary.sql (pgfresh.mv_financial_summary_rows). A refresh deletes
@@ -60,11 +60,13 @@ GRANT SELECT ON analytics.mv_financial_summary TO dashboard_reader;
 
 -- Which changes feed it (data, like the seed rows of tables/view_sources.sql, whose three
 -- rows for this view keep their meaning: any change of payments, payouts and the ledger):
--- every source it reads, installments and manual receipts too.
+-- every source it reads, installments and manual receipts too, and the settings (business
+-- time zone).
 INSERT INTO pgfresh.view_sources (source_table, view_name, update_columns) VALUES
 ('public.payments', 'mv_financial_summary', NULL),
 ('public.payout_reconciliations', 'mv_financial_summary', NULL),
 ('public.financial_transactions', 'mv_financial_summary', NULL),
 ('public.payment_schedules', 'mv_financial_summary', NULL),
-('public.manual_payments', 'mv_financial_summary', NULL)
+('public.manual_payments', 'mv_financial_summary', NULL),
+('pgfresh.settings', 'mv_financial_summary', NULL)
 ON CONFLICT (source_table, view_name) DO UPDATE SET update_columns = excluded.update_columns;
