@@ -400,3 +400,16 @@ def test_the_row_function_reads_the_days_asked_for(db):
         assert [r[0] for r in some] == sorted(d for d in days if d and d in every)
         assert all(every[r[0]] == r for r in some)
         assert conn.execute("SELECT count(*) FROM pgfresh.mv_financial_summary_rows('{}')").fetchone()[0] == 0
+        # balances start from the open balance of the first day asked for, k0: every k0
+        # around the events of the world (installments paid 3 days after they were created)
+        asked, differing = conn.execute("""
+            WITH every AS (SELECT * FROM pgfresh.mv_financial_summary_rows(NULL)),
+            asked AS (
+                SELECT r.*
+                  FROM generate_series(-260, 2) AS k (n)
+                 CROSS JOIN LATERAL pgfresh.mv_financial_summary_rows(
+                    ARRAY[%(today)s::date + k.n, %(today)s::date + k.n + 1, %(today)s::date + k.n + 5]) AS r
+            )
+            SELECT count(*), count(*) FILTER (WHERE ROW(a.*) IS DISTINCT FROM ROW(e.*))
+              FROM asked AS a LEFT JOIN every AS e USING (snapshot_date)""", {"today": today}).fetchone()
+        assert (asked, differing) == (sum(n + off <= 0 for n in range(-260, 3) for off in (0, 1, 5)), 0)
