@@ -12,18 +12,18 @@
 -- Same name, columns and unique key (snapshot_date) as the materialized view it replaces.
 CREATE TABLE analytics.mv_financial_summary (
     snapshot_date date NOT NULL,
-    stripe_collections numeric(14, 2),
-    manual_collections numeric(14, 2),
-    total_collections numeric(14, 2),
-    manual_unposted numeric(14, 2),
-    refunds numeric(14, 2),
-    fees numeric(14, 2),
-    ledger_net numeric(14, 2),
-    payouts_arrived numeric(14, 2),
-    payouts_pending numeric(14, 2),
-    payouts_pending_count integer,
-    ar_balance numeric(14, 2),
-    ar_overdue numeric(14, 2),
+    stripe_collections numeric(14, 2) NOT NULL,
+    manual_collections numeric(14, 2) NOT NULL,
+    total_collections numeric(14, 2) NOT NULL,
+    manual_unposted numeric(14, 2) NOT NULL,
+    refunds numeric(14, 2) NOT NULL,
+    fees numeric(14, 2) NOT NULL,
+    ledger_net numeric(14, 2) NOT NULL,
+    payouts_arrived numeric(14, 2) NOT NULL,
+    payouts_pending numeric(14, 2) NOT NULL,
+    payouts_pending_count integer NOT NULL,
+    ar_balance numeric(14, 2) NOT NULL,
+    ar_overdue numeric(14, 2) NOT NULL,
     CONSTRAINT mv_financial_summary_pkey PRIMARY KEY (snapshot_date)
 );
 

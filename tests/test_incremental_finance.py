@@ -74,7 +74,8 @@ when = st.tuples(anchor, hours)
 
 operation = st.one_of(
     st.tuples(st.just("payment"), when, st.sampled_from(["deposit", "balance", "refund"]),
-              st.sampled_from(["stripe", "manual"]), st.sampled_from(["succeeded", "pending", "failed"]), cents),
+              st.sampled_from(["stripe", "manual"]), st.sampled_from(["succeeded", "pending", "failed"]),
+              cents),
     st.tuples(st.just("payment_status"), pick, st.sampled_from(["succeeded", "pending", "failed"]), when),
     st.tuples(st.just("payment_move"), pick, when),
     st.tuples(st.just("payment_amount"), pick, cents),
@@ -84,8 +85,10 @@ operation = st.one_of(
     st.tuples(st.just("receipt_post"), pick),
     st.tuples(st.just("receipt_delete"), pick),
     # rows of one statement; late: written now (created_at), not when the money moved
-    st.tuples(st.just("ledger"), st.lists(st.tuples(when, st.sampled_from(["charge", "fee", "payout", "adjustment"]),
-                                                    cents), min_size=1, max_size=4), st.booleans()),
+    st.tuples(st.just("ledger"),
+              st.lists(st.tuples(when, st.sampled_from(["charge", "fee", "payout", "adjustment"]), cents),
+                       min_size=1, max_size=4),
+              st.booleans()),
     st.tuples(st.just("ledger_move"), pick, when),
     st.tuples(st.just("ledger_delete"), pick),
     st.tuples(st.just("payout"), when, st.integers(0, 5), st.sampled_from(["pending", "in_transit", "paid",
@@ -153,8 +156,8 @@ class World:
             self.payment(self.at(w), pkind, method, status, amount / 100)
         elif kind == "receipt":
             _, w, amount, posted = op
-            conn.execute("INSERT INTO public.manual_payments (booking_id, user_id, payment_id, method, amount, "
-                         "received_at, created_at) VALUES (%s, %s, %s, 'cash', %s, %s, %s)",
+            conn.execute("INSERT INTO public.manual_payments (booking_id, user_id, payment_id, method, "
+                         "amount, received_at, created_at) VALUES (%s, %s, %s, 'cash', %s, %s, %s)",
                          [self.booking, self.user, self.base if posted else None, amount / 100, self.at(w),
                           self.at(w) + timedelta(hours=1)])
         elif kind == "ledger":
@@ -163,14 +166,16 @@ class World:
                 "SELECT r.k, CASE WHEN r.k IN ('fee', 'payout') THEN -r.a ELSE r.a END, r.t, "
                 "CASE WHEN %s THEN now() ELSE r.t END "
                 "FROM unnest(%s::text[], %s::numeric[], %s::timestamptz[]) AS r (k, a, t)",
-                [op[2], [k for _, k, _ in op[1]], [a / 100 for *_, a in op[1]], [self.at(w) for w, *_ in op[1]]])
+                [op[2], [k for _, k, _ in op[1]], [a / 100 for *_, a in op[1]],
+                 [self.at(w) for w, *_ in op[1]]])
         elif kind == "payout":
             _, w, days, status, arrived, amount = op
             created = self.at(w)
             expected = created + timedelta(days=days, hours=3)
             conn.execute(
                 "INSERT INTO public.payout_reconciliations (stripe_payout_id, amount, status, expected_at, "
-                "arrived_at, reconciled_at, created_at) VALUES ('po_' || gen_random_uuid(), %s, %s, %s, %s, %s, %s)",
+                "arrived_at, reconciled_at, created_at) "
+                "VALUES ('po_' || gen_random_uuid(), %s, %s, %s, %s, %s, %s)",
                 [amount / 100, status, expected, expected + timedelta(hours=5) if arrived else None,
                  expected + timedelta(days=1) if status == "reconciled" else None, created])
         elif kind == "installment":
@@ -178,15 +183,15 @@ class World:
             created = self.at(w)
             paid = None if paid_days is None else created + timedelta(days=paid_days, hours=2)
             conn.execute(
-                "INSERT INTO public.payment_schedules (booking_id, kind, amount_due, due_at, status, paid_at, "
-                "created_at) VALUES (%s, 'balance', %s, %s, %s, %s, %s)",
-                [self.booking, amount / 100, created + timedelta(days=due_days), "paid" if paid else "scheduled",
-                 paid, created])
+                "INSERT INTO public.payment_schedules (booking_id, kind, amount_due, due_at, status, "
+                "paid_at, created_at) VALUES (%s, 'balance', %s, %s, %s, %s, %s)",
+                [self.booking, amount / 100, created + timedelta(days=due_days),
+                 "paid" if paid else "scheduled", paid, created])
         elif kind.startswith("payment_"):
             row = self.nth("payments", op[1])
             if kind == "payment_status":
-                conn.execute("UPDATE public.payments SET status = %s, "
-                             "paid_at = CASE WHEN %s = 'succeeded' THEN coalesce(paid_at, %s) END WHERE id = %s",
+                conn.execute("UPDATE public.payments SET status = %s, paid_at = "
+                             "CASE WHEN %s = 'succeeded' THEN coalesce(paid_at, %s) END WHERE id = %s",
                              [op[2], op[2], self.at(op[3]), row])
             elif kind == "payment_move":
                 conn.execute("UPDATE public.payments SET paid_at = %s WHERE id = %s AND status = 'succeeded'",
@@ -218,8 +223,9 @@ class World:
                 conn.execute("UPDATE public.payout_reconciliations SET arrived_at = created_at + %s * "
                              "interval '1 hour' WHERE id = %s", [op[2], row])
             elif kind == "payout_status":
-                conn.execute("UPDATE public.payout_reconciliations SET status = %s, reconciled_at = CASE WHEN "
-                             "%s = 'reconciled' THEN expected_at END WHERE id = %s", [op[2], op[2], row])
+                conn.execute("UPDATE public.payout_reconciliations SET status = %s, reconciled_at = "
+                             "CASE WHEN %s = 'reconciled' THEN expected_at END WHERE id = %s",
+                             [op[2], op[2], row])
             else:
                 conn.execute("DELETE FROM public.payout_reconciliations WHERE id = %s", [row])
         else:
@@ -265,15 +271,17 @@ def _world(conn, tz: str = ZONES[0]) -> World:
     for i, days in enumerate((-250, -40, -3, -1, 0)):
         world.apply(("payment", (0, 24 * days + 10), "balance", "stripe", "succeeded", 1000 + i))
         world.apply(("receipt", (0, 24 * days + 11), 500 + i, i % 2 == 0))
-        world.apply(("ledger", [((0, 24 * days + 12), "fee", 30 + i), ((0, 24 * days + 13), "charge", 900)], False))
-        world.apply(("payout", (0, 24 * days + 7), 2, "paid" if days < -2 else "in_transit", days < -5, 800 + i))
+        world.apply(("ledger", [((0, 24 * days + 12), "fee", 30 + i), ((0, 24 * days + 13), "charge", 900)],
+                     False))
+        world.apply(("payout", (0, 24 * days + 7), 2, "paid" if days < -2 else "in_transit", days < -5,
+                     800 + i))
         world.apply(("installment", (0, 24 * days + 9), 5, None if days > -5 else 3, 300 + i))
     _refresh(conn, full=True)
     return world
 
 
 def _rows_by_day(conn) -> dict[date, str]:
-    return dict(conn.execute("SELECT snapshot_date, xmin::text FROM analytics.mv_financial_summary").fetchall())
+    return dict(conn.execute("SELECT snapshot_date, xmin::text FROM analytics.mv_financial_summary"))
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
