@@ -57,7 +57,7 @@ BEGIN
     -- The changes taken now (first, before any source is read), by the rules above: the
     -- day ranges of flows, the first day of balances carried forward, the last day named.
     SELECT
-        count(*),
+        count(*)::integer,
         coalesce(bool_or(
             c.first_day IS NULL OR c.last_day IS NULL
             OR NOT coalesce(c.source_table = ANY (ARRAY[

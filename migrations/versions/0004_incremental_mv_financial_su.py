@@ -11,7 +11,7 @@ Source files:
 
 Revision ID: 0004_incremental_mv_financial_su
 Revises: 0003_capture_per_source_table
-Create Date: 2026-12-01 11:02:05 UTC
+Create Date: 2026-12-01 11:06:14 UTC
 """
 
 from pgfresh.migration import execute_locked, execute_sql
@@ -206,7 +206,7 @@ BEGIN
     -- The changes taken now (first, before any source is read), by the rules above: the
     -- day ranges of flows, the first day of balances carried forward, the last day named.
     SELECT
-        count(*),
+        count(*)::integer,
         coalesce(bool_or(
             c.first_day IS NULL OR c.last_day IS NULL
             OR NOT coalesce(c.source_table = ANY (ARRAY[
