@@ -68,5 +68,5 @@ INSERT INTO pgfresh.view_sources (source_table, view_name, update_columns) VALUE
 ('public.financial_transactions', 'mv_financial_summary', NULL),
 ('public.payment_schedules', 'mv_financial_summary', NULL),
 ('public.manual_payments', 'mv_financial_summary', NULL),
-('pgfresh.settings', 'mv_financial_summary', NULL)
+('pgfresh.settings', 'mv_financial_summary', '{business_timezone}')
 ON CONFLICT (source_table, view_name) DO UPDATE SET update_columns = excluded.update_columns;
