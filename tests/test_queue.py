@@ -36,6 +36,7 @@ CAPTURED = SOURCE_TABLES + ("equipment_utilization", "payment_schedules", "manua
 
 SEED_MAPPING = [
     ("pgfresh.settings", "mv_equipment_utilization", ["business_timezone"]),
+    ("pgfresh.settings", "mv_financial_summary", ["business_timezone"]),
     ("public.bookings", "mv_equipment_utilization",
      ["equipment_id", "status", "start_at", "end_at", "total_amount"]),
     ("public.equipment", "mv_alert_candidates", None),
@@ -45,6 +46,8 @@ SEED_MAPPING = [
     ("public.equipment_utilization", "mv_equipment_utilization", None),
     ("public.financial_transactions", "mv_financial_summary", None),
     ("public.insurance_documents", "mv_alert_candidates", None),
+    ("public.manual_payments", "mv_financial_summary", None),
+    ("public.payment_schedules", "mv_financial_summary", None),
     ("public.payments", "mv_financial_summary", None),
     ("public.payout_reconciliations", "mv_financial_summary", None),
     ("public.support_tickets", "mv_alert_candidates", None),
