@@ -12,10 +12,11 @@
 -- does, and on whether the day is in the calendar (pgfresh.mv_revenue_trends_calendar:
 -- first payment or due day, or today, to the last payment day, or today); nothing carries
 -- over from one day to the next, and the time of day matters only through today.
--- The sources are read for the days asked for only: each run of days (runs closer than
--- 4 days merged) as one range of paid_at and due_at (indexed), widened by a day on each
--- side and then filtered by the exact local day (where a clock goes back across
--- midnight, an instant after a day's first midnight can still belong to the day before).
+-- For the days asked for, the sources are read for those days only: each run of days
+-- (runs closer than 4 days merged) as one range of paid_at and due_at (indexed), widened
+-- by a day on each side and then filtered by the exact local day (where a clock goes back across
+-- midnight, an instant after a day's first midnight can still belong to the day before);
+-- for every day (NULL), each source is scanned once.
 -- A day outside the calendar gives no row (so deleting the days first removes rows that
 -- no longer exist).
 -- (noqa RF02 below: sqlfluff takes the parameter for an unqualified column.)
@@ -76,10 +77,18 @@ BEGIN ATOMIC
             p.kind,
             p.amount,
             (p.paid_at AT TIME ZONE b.tz)::date AS paid_date
+        FROM public.payments AS p
+        CROSS JOIN bounds AS b
+        WHERE p_days IS NULL AND p.status = 'succeeded' AND p.paid_at IS NOT NULL  -- noqa: RF02
+        UNION ALL
+        SELECT
+            p.kind,
+            p.amount,
+            (p.paid_at AT TIME ZONE b.tz)::date
         FROM spans AS s
         INNER JOIN public.payments AS p ON p.paid_at >= s.starts_at AND p.paid_at < s.ends_at
         CROSS JOIN bounds AS b
-        WHERE p.status = 'succeeded'
+        WHERE p_days IS NOT NULL AND p.status = 'succeeded'  -- noqa: RF02
     ),
 
     -- Import: installments that are still owed or were paid (cancelled ones are not due).
@@ -87,10 +96,17 @@ BEGIN ATOMIC
         SELECT
             ps.amount_due,
             (ps.due_at AT TIME ZONE b.tz)::date AS due_date
+        FROM public.payment_schedules AS ps
+        CROSS JOIN bounds AS b
+        WHERE p_days IS NULL AND ps.status <> 'cancelled'  -- noqa: RF02
+        UNION ALL
+        SELECT
+            ps.amount_due,
+            (ps.due_at AT TIME ZONE b.tz)::date
         FROM spans AS s
         INNER JOIN public.payment_schedules AS ps ON ps.due_at >= s.starts_at AND ps.due_at < s.ends_at
         CROSS JOIN bounds AS b
-        WHERE ps.status <> 'cancelled'
+        WHERE p_days IS NOT NULL AND ps.status <> 'cancelled'  -- noqa: RF02
     ),
 
     collections_by_day AS (
