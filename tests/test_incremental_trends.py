@@ -291,3 +291,157 @@ def test_a_time_zone_change_rebuilds_and_verification_finds_a_damaged_day(db):
                             ).fetchone()[0] == 2
         conn.execute("CALL pgfresh.verify_incremental_views(2)")
         assert _differences(conn, REVENUE) == []
+
+
+# -- mv_booking_trends -----------------------------------------------------------------
+
+BOOKINGS = "mv_booking_trends"
+STATUSES = ("pending", "confirmed", "active", "completed", "cancelled", "no_show")
+DOC_STATUSES = ("pending", "approved", "rejected", "expired")
+
+booking_op = st.one_of(
+    st.tuples(st.just("book"), st.sampled_from(STATUSES), anchor, minutes, st.integers(0, 20)),
+    st.tuples(st.just("book_many"), st.lists(st.tuples(anchor, minutes), min_size=2, max_size=5)),
+    st.tuples(st.just("status"), pick, st.sampled_from(STATUSES)),
+    st.tuples(st.just("status"), pick, st.sampled_from(STATUSES)),
+    st.tuples(st.just("cancel"), pick, anchor, minutes),
+    st.tuples(st.just("cancel"), pick, anchor, minutes),
+    st.tuples(st.just("uncancel"), pick),
+    st.tuples(st.just("created"), pick, anchor, minutes),
+    st.tuples(st.just("created_shift"), pick, st.integers(-45 * 24, 45 * 24)),
+    st.tuples(st.just("delete"), pick),
+    st.tuples(st.just("doc"), pick, st.sampled_from(DOC_STATUSES), anchor, minutes),
+    st.tuples(st.just("doc_status"), pick, st.sampled_from(DOC_STATUSES)),
+    st.tuples(st.just("doc_delete"), pick),
+)
+
+
+def _apply_booking_op(conn, op: tuple, user_id, machine) -> None:
+    kind = op[0]
+    if kind == "book":
+        _, status, a, m, days_ahead = op
+        created = _instant(a, m)
+        start = created + timedelta(days=days_ahead)
+        cancelled = created + timedelta(hours=days_ahead) if status == "cancelled" else None
+        conn.execute(
+            "INSERT INTO public.bookings (user_id, equipment_id, status, start_at, end_at, total_amount, "
+            "created_at, cancelled_at) VALUES (%s, %s, %s, %s, %s, 100, %s, %s)",
+            [user_id, machine, status, start, start + timedelta(days=2), created, cancelled])
+    elif kind == "book_many":
+        created = [_instant(a, m) for a, m in op[1]]
+        conn.execute(
+            "INSERT INTO public.bookings (user_id, equipment_id, status, start_at, end_at, total_amount, created_at) "
+            "SELECT %s, %s, 'confirmed', r.at + interval '1 day', r.at + interval '2 days', 100, r.at "
+            "FROM unnest(%s::timestamptz[]) AS r (at)", [user_id, machine, created])
+    elif kind.startswith("doc_"):
+        doc = _nth(conn, "insurance_documents", op[1])
+        if doc is None:
+            return
+        if kind == "doc_status":
+            conn.execute("UPDATE public.insurance_documents SET status = %s, reviewed_at = now() WHERE id = %s",
+                         [op[2], doc])
+        else:
+            conn.execute("DELETE FROM public.insurance_documents WHERE id = %s", [doc])
+    else:
+        booking = _nth(conn, "bookings", op[1])
+        if booking is None:
+            return
+        if kind == "doc":
+            _, _, status, a, m = op
+            conn.execute(
+                "INSERT INTO public.insurance_documents (booking_id, user_id, status, submitted_at, due_at, "
+                "reviewed_at, created_at) VALUES (%s, %s, %s, %s, %s + interval '3 days', %s, %s)",
+                [booking, user_id, status, _instant(a, m), _instant(a, m),
+                 None if status == "pending" else _instant(a, m + 60), _instant(a, m)])
+        elif kind == "status":
+            conn.execute("UPDATE public.bookings SET status = %s WHERE id = %s", [op[2], booking])
+        elif kind == "cancel":
+            conn.execute("UPDATE public.bookings SET status = 'cancelled', cancelled_at = %s WHERE id = %s",
+                         [_instant(op[2], op[3]), booking])
+        elif kind == "uncancel":
+            conn.execute("UPDATE public.bookings SET status = 'confirmed', cancelled_at = NULL WHERE id = %s",
+                         [booking])
+        elif kind == "created":
+            conn.execute("UPDATE public.bookings SET created_at = %s WHERE id = %s",
+                         [_instant(op[2], op[3]), booking])
+        elif kind == "created_shift":
+            conn.execute("UPDATE public.bookings SET created_at = created_at + %s * interval '1 hour' "
+                         "WHERE id = %s", [op[2], booking])
+        else:
+            conn.execute("DELETE FROM public.bookings AS b WHERE id = %s "
+                         "AND NOT EXISTS (SELECT FROM public.insurance_documents AS i WHERE i.booking_id = b.id) "
+                         "AND NOT EXISTS (SELECT FROM public.payments AS p WHERE p.booking_id = b.id)", [booking])
+
+
+def _bookings_start(conn) -> tuple:
+    """A customer with a few bookings, one cancelled, one insured; the table rebuilt in full."""
+    user_id, machine, booking = _customer(conn)
+    for op in [("book", "confirmed", 5, 600, 3), ("book", "cancelled", 1, 1200, 10),
+               ("book", "no_show", 0, 900, 1), ("doc", 0, "approved", 5, 700)]:
+        _apply_booking_op(conn, op, user_id, machine)
+    _refresh(conn, BOOKINGS, full=True)
+    return user_id, machine
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(batches=st.lists(st.lists(booking_op, min_size=1, max_size=6), min_size=1, max_size=4))
+def test_booking_trends_incremental_refresh_equals_a_full_computation_after_any_changes(db, batches):
+    with connect(db) as conn:
+        conn.execute("TRUNCATE public.insurance_documents, public.payments, public.bookings, public.equipment, "
+                     "public.users CASCADE")
+        user_id, machine = _bookings_start(conn)
+        assert _differences(conn, BOOKINGS) == []
+        for batch in batches:
+            with conn.transaction():
+                for op in batch:
+                    _apply_booking_op(conn, op, user_id, machine)
+            _refresh(conn, BOOKINGS)
+            assert _differences(conn, BOOKINGS) == [], batch
+
+
+def test_a_booking_status_change_rewrites_only_its_days(db):
+    with connect(db) as conn:
+        user_id, machine = _bookings_start(conn)
+        created = datetime.combine(_today() - timedelta(days=40), datetime.min.time(), TZ) + timedelta(hours=12)
+        booking = conn.execute(
+            "INSERT INTO public.bookings (user_id, equipment_id, status, start_at, end_at, total_amount, created_at) "
+            "VALUES (%s, %s, 'confirmed', %s, %s, 100, %s) RETURNING id",
+            [user_id, machine, created + timedelta(hours=1), created + timedelta(hours=5), created]).fetchone()[0]
+        _refresh(conn, BOOKINGS)
+        before = _xmins(conn, BOOKINGS)
+        conn.execute("UPDATE public.bookings SET status = 'active' WHERE id = %s", [booking])
+        _refresh(conn, BOOKINGS)
+        rewritten = _rewritten(before, _xmins(conn, BOOKINGS))
+        utc_day = created.astimezone(UTC).date()   # start and end: the same UTC day
+        assert created.date() in rewritten
+        assert set(rewritten) <= {utc_day - timedelta(days=1), utc_day, utc_day + timedelta(days=1)}
+        # cancelled today: the capture's keys are one range, from the UTC day before it was
+        # created to the day after today, so every day in between is rewritten, and no other
+        before = _xmins(conn, BOOKINGS)
+        conn.execute("UPDATE public.bookings SET status = 'cancelled', cancelled_at = now() WHERE id = %s",
+                     [booking])
+        _refresh(conn, BOOKINGS)
+        rewritten = _rewritten(before, _xmins(conn, BOOKINGS))
+        assert {created.date(), _today()} <= set(rewritten)
+        assert min(rewritten) >= utc_day - timedelta(days=1) and max(rewritten) == _today()
+        assert len(rewritten) < len(before) / 4
+        assert _differences(conn, BOOKINGS) == []
+        # an insurance document: everything (the capture records no booking of a document)
+        before = _xmins(conn, BOOKINGS)
+        _apply_booking_op(conn, ("doc", 0, "pending", 0, 600), user_id, machine)
+        _refresh(conn, BOOKINGS)
+        assert len(_rewritten(before, _xmins(conn, BOOKINGS))) == len(before)
+        assert _differences(conn, BOOKINGS) == []
+
+
+def test_booking_trends_verification_compares_sampled_days(db):
+    with connect(db) as conn:
+        _bookings_start(conn)
+        days = conn.execute("SELECT snapshot_date, stored, computed, differing "
+                            "FROM pgfresh.verify_incremental('mv_booking_trends', 3)").fetchall()
+        assert len(days) == 3 and _today() in [d[0] for d in days]
+        assert all(d[1] == d[2] == 1 and d[3] == 0 for d in days)
+        conn.execute("UPDATE analytics.mv_booking_trends SET cancellations = cancellations + 1 "
+                     "WHERE bucket_date = %s", [_today()])
+        assert conn.execute("SELECT sum(differing) FROM pgfresh.verify_incremental('mv_booking_trends', 1)"
+                            ).fetchone()[0] == 2
