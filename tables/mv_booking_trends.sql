@@ -24,7 +24,7 @@ CREATE TABLE analytics.mv_booking_trends (
 );
 
 COMMENT ON TABLE analytics.mv_booking_trends IS
-'One row per local day (pgfresh.setting(''business_timezone'')), with zeros on days without bookings, from the first booking or cancellation day (or today) to today (or the last such day): bookings created that day (local day of created_at) by current status, cancellations (by the local day of cancelled_at), no-shows, and the insurance state of that day''s bookings. Incremental: rows are computed by pgfresh.mv_booking_trends_rows and refreshed per local day by pgfresh.refresh_view.';
+'One row per local day (pgfresh.setting(''business_timezone'')), with zeros on days without bookings, from the first booking or cancellation day (or today) to today (or the last such day): bookings created that day (local day of created_at) by current status, cancellations (by the local day of cancelled_at), no-shows, and the insurance state of that day''s bookings.';
 COMMENT ON COLUMN analytics.mv_booking_trends.bookings_created IS
 'Bookings whose created_at falls on that local day, any status.';
 COMMENT ON COLUMN analytics.mv_booking_trends.status_counts IS

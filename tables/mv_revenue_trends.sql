@@ -23,7 +23,7 @@ CREATE TABLE analytics.mv_revenue_trends (
 );
 
 COMMENT ON TABLE analytics.mv_revenue_trends IS
-'One row per local day (pgfresh.setting(''business_timezone'')), with zeros on days without payments, from the first payment or installment due date (or today) to today (or the last payment day): money collected (succeeded payments by the local day of paid_at), split into deposits and balance payments (payments.kind), refunds (by the refund''s own paid_at), net, and installments due that day. Amounts in the platform currency. Incremental: rows are computed by pgfresh.mv_revenue_trends_rows and refreshed per local day by pgfresh.refresh_view.';
+'One row per local day (pgfresh.setting(''business_timezone'')), with zeros on days without payments, from the first payment or installment due date (or today) to today (or the last payment day): money collected (succeeded payments by the local day of paid_at), split into deposits and balance payments (payments.kind), refunds (by the refund''s own paid_at), net, and installments due that day. Amounts in the platform currency.';
 COMMENT ON COLUMN analytics.mv_revenue_trends.gross_revenue IS
 'Sum of succeeded deposit and balance payments (Stripe and manual) whose paid_at falls on that local day. Equals deposits + balance.';
 COMMENT ON COLUMN analytics.mv_revenue_trends.deposits IS

@@ -3,6 +3,7 @@
 -- the money customers paid and were refunded that day (gross, deposits vs balance
 -- payments, refunds, net) and what the payment schedule said was due that day.
 -- requires: tables/mv_revenue_trends.sql, functions/mv_revenue_trends_calendar.sql
+-- requires: functions/_local_day_ranges.sql
 -- The one definition of the view: the full rebuild (pgfresh.refresh_view(..., p_full =>
 -- true), and the first refresh) inserts rows(NULL); the incremental refresh
 -- (functions/_apply_mv_revenue_trends.sql) deletes the dirty days and inserts
@@ -12,11 +13,10 @@
 -- does, and on whether the day is in the calendar (pgfresh.mv_revenue_trends_calendar:
 -- first payment or due day, or today, to the last payment day, or today); nothing carries
 -- over from one day to the next, and the time of day matters only through today.
--- For the days asked for, the sources are read for those days only: each run of days
--- (runs closer than 4 days merged) as one range of paid_at and due_at (indexed), widened
--- by a day on each side and then filtered by the exact local day (where a clock goes back across
--- midnight, an instant after a day's first midnight can still belong to the day before);
--- for every day (NULL), each source is scanned once.
+-- For the days asked for, the sources are read for those days only, through the indexes
+-- on paid_at and due_at (pgfresh._local_day_ranges: runs of days, widened by a day on
+-- each side), then filtered by the exact local day; for every day (NULL), each source is
+-- scanned once.
 -- A day outside the calendar gives no row (so deleting the days first removes rows that
 -- no longer exist).
 -- (noqa RF02 below: sqlfluff takes the parameter for an unqualified column.)
@@ -47,27 +47,14 @@ BEGIN ATOMIC
         WHERE d.bucket_date BETWEEN b.first_day AND b.last_day
     ),
 
-    -- runs of those days (a gap of more than 3 days starts a new run), each as a range of
-    -- instants widened by a day on each side: the ranges never overlap
-    runs AS (
-        SELECT
-            r.bucket_date,
-            count(*) FILTER (WHERE r.gap > 3) OVER (ORDER BY r.bucket_date) AS run
-        FROM (
-            SELECT
-                c.bucket_date,
-                c.bucket_date - lag(c.bucket_date) OVER (ORDER BY c.bucket_date) AS gap
-            FROM calendar AS c
-        ) AS r
-    ),
-
+    -- the instants to read the sources' timestamp columns for (runs of those days, each
+    -- widened by a day on each side; the exact local day is filtered below)
     spans AS MATERIALIZED (
         SELECT
-            (min(r.bucket_date)::timestamp AT TIME ZONE b.tz) - interval '1 day' AS starts_at,
-            ((max(r.bucket_date) + 1)::timestamp AT TIME ZONE b.tz) + interval '1 day' AS ends_at
-        FROM runs AS r
-        CROSS JOIN bounds AS b
-        GROUP BY r.run, b.tz
+            r.starts_at,
+            r.ends_at
+        FROM bounds AS b
+        CROSS JOIN LATERAL pgfresh._local_day_ranges(ARRAY(SELECT c.bucket_date FROM calendar AS c), b.tz) AS r
     ),
 
     -- Import: succeeded payments with the local day of paid_at. Pending and failed
