@@ -13,8 +13,8 @@ LANGUAGE sql
 STABLE
 BEGIN ATOMIC
     SELECT
-        (min(r.day)::timestamp AT TIME ZONE p_tz) - interval '1 day' AS starts_at,
-        ((max(r.day) + 1)::timestamp AT TIME ZONE p_tz) + interval '1 day' AS ends_at
+        (min(r.day)::timestamp AT TIME ZONE p_tz) - interval '1 day' AS starts_at,  -- noqa: RF02, RF03
+        ((max(r.day) + 1)::timestamp AT TIME ZONE p_tz) + interval '1 day' AS ends_at  -- noqa: RF02, RF03
     FROM (
         SELECT
             g.day,
@@ -23,7 +23,7 @@ BEGIN ATOMIC
             SELECT
                 d.day,
                 d.day - lag(d.day) OVER (ORDER BY d.day) AS gap
-            FROM unnest(p_days) AS d (day)
+            FROM unnest(p_days) AS d (day)  -- noqa: RF02, RF03
             WHERE d.day IS NOT NULL
         ) AS g
     ) AS r

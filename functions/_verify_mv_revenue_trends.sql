@@ -11,8 +11,12 @@ LANGUAGE sql
 STABLE
 SET search_path = pg_catalog, pgfresh
 BEGIN ATOMIC
-    SELECT v.snapshot_date, v.stored, v.computed, v.differing
-    FROM pgfresh._verify_days('mv_revenue_trends', p_sample_days) AS v;
+    SELECT
+        v.snapshot_date,
+        v.stored,
+        v.computed,
+        v.differing
+    FROM pgfresh._verify_days('mv_revenue_trends', p_sample_days) AS v;  -- noqa: RF02, RF03
 END;
 
 COMMENT ON FUNCTION pgfresh._verify_mv_revenue_trends(integer) IS

@@ -23,10 +23,18 @@ BEGIN ATOMIC
 
     instants AS MATERIALIZED (
         SELECT
-            (SELECT min(p.paid_at) FROM public.payments AS p WHERE p.status = 'succeeded') AS first_paid,
-            (SELECT max(p.paid_at) FROM public.payments AS p WHERE p.status = 'succeeded') AS last_paid,
-            (SELECT min(ps.due_at) FROM public.payment_schedules AS ps WHERE ps.status <> 'cancelled')
-                AS first_due
+            (
+                SELECT min(p.paid_at) FROM public.payments AS p
+                WHERE p.status = 'succeeded'
+            ) AS first_paid,
+            (
+                SELECT max(p.paid_at) FROM public.payments AS p
+                WHERE p.status = 'succeeded'
+            ) AS last_paid,
+            (
+                SELECT min(ps.due_at) FROM public.payment_schedules AS ps
+                WHERE ps.status <> 'cancelled'
+            ) AS first_due
     )
 
     SELECT

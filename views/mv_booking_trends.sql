@@ -41,22 +41,28 @@ BEGIN ATOMIC
         SELECT b.first_day + g.i AS bucket_date
         FROM bounds AS b
         CROSS JOIN LATERAL generate_series(0, b.last_day - b.first_day) AS g (i)
-        WHERE p_days IS NULL  -- noqa: RF02
+        WHERE p_days IS NULL  -- noqa: RF02, RF03
         UNION
         SELECT d.bucket_date
-        FROM unnest(p_days) AS d (bucket_date)  -- noqa: RF02
+        FROM unnest(p_days) AS d (bucket_date)  -- noqa: RF02, RF03
         CROSS JOIN bounds AS b
         WHERE d.bucket_date BETWEEN b.first_day AND b.last_day
     ),
 
     -- the instants to read the sources' timestamp columns for (runs of those days, each
     -- widened by a day on each side; the exact local day is filtered below)
+    calendar_days AS (
+        SELECT array_agg(c.bucket_date) AS days
+        FROM calendar AS c
+    ),
+
     spans AS MATERIALIZED (
         SELECT
             r.starts_at,
             r.ends_at
         FROM bounds AS b
-        CROSS JOIN LATERAL pgfresh._local_day_ranges(ARRAY(SELECT c.bucket_date FROM calendar AS c), b.tz) AS r
+        CROSS JOIN calendar_days AS cd
+        CROSS JOIN LATERAL pgfresh._local_day_ranges(cd.days, b.tz) AS r
     ),
 
     -- Import: the bookings created in those ranges, with their local day
@@ -67,14 +73,14 @@ BEGIN ATOMIC
             (bk.created_at AT TIME ZONE b.tz)::date AS created_date
         FROM public.bookings AS bk
         CROSS JOIN bounds AS b
-        WHERE p_days IS NULL  -- noqa: RF02
+        WHERE p_days IS NULL  -- noqa: RF02, RF03
         UNION ALL
         SELECT
             bk.id,
             bk.status,
             (bk.created_at AT TIME ZONE b.tz)::date
         FROM spans AS s
-        INNER JOIN public.bookings AS bk ON bk.created_at >= s.starts_at AND bk.created_at < s.ends_at
+        INNER JOIN public.bookings AS bk ON s.starts_at <= bk.created_at AND s.ends_at > bk.created_at
         CROSS JOIN bounds AS b
         WHERE p_days IS NOT NULL  -- noqa: RF02
     ),
@@ -98,10 +104,10 @@ BEGIN ATOMIC
             (bk.cancelled_at AT TIME ZONE b.tz)::date AS bucket_date,
             count(*) AS cancellations
         FROM spans AS s
-        INNER JOIN public.bookings AS bk ON bk.cancelled_at >= s.starts_at AND bk.cancelled_at < s.ends_at
+        INNER JOIN public.bookings AS bk ON s.starts_at <= bk.cancelled_at AND s.ends_at > bk.cancelled_at
         CROSS JOIN bounds AS b
         WHERE bk.cancelled_at IS NOT NULL
-        GROUP BY 1
+        GROUP BY (bk.cancelled_at AT TIME ZONE b.tz)::date
     ),
 
     -- Import: the latest insurance document of each of those bookings that still go

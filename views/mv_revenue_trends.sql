@@ -39,22 +39,28 @@ BEGIN ATOMIC
         SELECT b.first_day + g.i AS bucket_date
         FROM bounds AS b
         CROSS JOIN LATERAL generate_series(0, b.last_day - b.first_day) AS g (i)
-        WHERE p_days IS NULL  -- noqa: RF02
+        WHERE p_days IS NULL  -- noqa: RF02, RF03
         UNION
         SELECT d.bucket_date
-        FROM unnest(p_days) AS d (bucket_date)  -- noqa: RF02
+        FROM unnest(p_days) AS d (bucket_date)  -- noqa: RF02, RF03
         CROSS JOIN bounds AS b
         WHERE d.bucket_date BETWEEN b.first_day AND b.last_day
     ),
 
     -- the instants to read the sources' timestamp columns for (runs of those days, each
     -- widened by a day on each side; the exact local day is filtered below)
+    calendar_days AS (
+        SELECT array_agg(c.bucket_date) AS days
+        FROM calendar AS c
+    ),
+
     spans AS MATERIALIZED (
         SELECT
             r.starts_at,
             r.ends_at
         FROM bounds AS b
-        CROSS JOIN LATERAL pgfresh._local_day_ranges(ARRAY(SELECT c.bucket_date FROM calendar AS c), b.tz) AS r
+        CROSS JOIN calendar_days AS cd
+        CROSS JOIN LATERAL pgfresh._local_day_ranges(cd.days, b.tz) AS r
     ),
 
     -- Import: succeeded payments with the local day of paid_at. Pending and failed
@@ -73,7 +79,7 @@ BEGIN ATOMIC
             p.amount,
             (p.paid_at AT TIME ZONE b.tz)::date
         FROM spans AS s
-        INNER JOIN public.payments AS p ON p.paid_at >= s.starts_at AND p.paid_at < s.ends_at
+        INNER JOIN public.payments AS p ON s.starts_at <= p.paid_at AND s.ends_at > p.paid_at
         CROSS JOIN bounds AS b
         WHERE p_days IS NOT NULL AND p.status = 'succeeded'  -- noqa: RF02
     ),
@@ -91,7 +97,7 @@ BEGIN ATOMIC
             ps.amount_due,
             (ps.due_at AT TIME ZONE b.tz)::date
         FROM spans AS s
-        INNER JOIN public.payment_schedules AS ps ON ps.due_at >= s.starts_at AND ps.due_at < s.ends_at
+        INNER JOIN public.payment_schedules AS ps ON s.starts_at <= ps.due_at AND s.ends_at > ps.due_at
         CROSS JOIN bounds AS b
         WHERE p_days IS NOT NULL AND ps.status <> 'cancelled'  -- noqa: RF02
     ),

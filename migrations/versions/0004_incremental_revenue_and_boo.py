@@ -20,7 +20,7 @@ Source files:
 
 Revision ID: 0004_incremental_revenue_and_boo
 Revises: 0003_capture_per_source_table
-Create Date: 2026-12-01 10:32:57 UTC
+Create Date: 2026-12-01 10:36:24 UTC
 """
 
 from pgfresh.migration import execute_locked, execute_sql
@@ -386,8 +386,8 @@ LANGUAGE sql
 STABLE
 BEGIN ATOMIC
     SELECT
-        (min(r.day)::timestamp AT TIME ZONE p_tz) - interval '1 day' AS starts_at,
-        ((max(r.day) + 1)::timestamp AT TIME ZONE p_tz) + interval '1 day' AS ends_at
+        (min(r.day)::timestamp AT TIME ZONE p_tz) - interval '1 day' AS starts_at,  -- noqa: RF02, RF03
+        ((max(r.day) + 1)::timestamp AT TIME ZONE p_tz) + interval '1 day' AS ends_at  -- noqa: RF02, RF03
     FROM (
         SELECT
             g.day,
@@ -396,7 +396,7 @@ BEGIN ATOMIC
             SELECT
                 d.day,
                 d.day - lag(d.day) OVER (ORDER BY d.day) AS gap
-            FROM unnest(p_days) AS d (day)
+            FROM unnest(p_days) AS d (day)  -- noqa: RF02, RF03
             WHERE d.day IS NOT NULL
         ) AS g
     ) AS r
@@ -493,8 +493,12 @@ LANGUAGE sql
 STABLE
 SET search_path = pg_catalog, pgfresh
 BEGIN ATOMIC
-    SELECT v.snapshot_date, v.stored, v.computed, v.differing
-    FROM pgfresh._verify_days('mv_booking_trends', p_sample_days) AS v;
+    SELECT
+        v.snapshot_date,
+        v.stored,
+        v.computed,
+        v.differing
+    FROM pgfresh._verify_days('mv_booking_trends', p_sample_days) AS v;  -- noqa: RF02, RF03
 END;
 
 COMMENT ON FUNCTION pgfresh._verify_mv_booking_trends(integer) IS
@@ -518,8 +522,12 @@ LANGUAGE sql
 STABLE
 SET search_path = pg_catalog, pgfresh
 BEGIN ATOMIC
-    SELECT v.snapshot_date, v.stored, v.computed, v.differing
-    FROM pgfresh._verify_days('mv_revenue_trends', p_sample_days) AS v;
+    SELECT
+        v.snapshot_date,
+        v.stored,
+        v.computed,
+        v.differing
+    FROM pgfresh._verify_days('mv_revenue_trends', p_sample_days) AS v;  -- noqa: RF02, RF03
 END;
 
 COMMENT ON FUNCTION pgfresh._verify_mv_revenue_trends(integer) IS
@@ -629,10 +637,18 @@ BEGIN ATOMIC
 
     instants AS MATERIALIZED (
         SELECT
-            (SELECT min(p.paid_at) FROM public.payments AS p WHERE p.status = 'succeeded') AS first_paid,
-            (SELECT max(p.paid_at) FROM public.payments AS p WHERE p.status = 'succeeded') AS last_paid,
-            (SELECT min(ps.due_at) FROM public.payment_schedules AS ps WHERE ps.status <> 'cancelled')
-                AS first_due
+            (
+                SELECT min(p.paid_at) FROM public.payments AS p
+                WHERE p.status = 'succeeded'
+            ) AS first_paid,
+            (
+                SELECT max(p.paid_at) FROM public.payments AS p
+                WHERE p.status = 'succeeded'
+            ) AS last_paid,
+            (
+                SELECT min(ps.due_at) FROM public.payment_schedules AS ps
+                WHERE ps.status <> 'cancelled'
+            ) AS first_due
     )
 
     SELECT
@@ -833,22 +849,28 @@ BEGIN ATOMIC
         SELECT b.first_day + g.i AS bucket_date
         FROM bounds AS b
         CROSS JOIN LATERAL generate_series(0, b.last_day - b.first_day) AS g (i)
-        WHERE p_days IS NULL  -- noqa: RF02
+        WHERE p_days IS NULL  -- noqa: RF02, RF03
         UNION
         SELECT d.bucket_date
-        FROM unnest(p_days) AS d (bucket_date)  -- noqa: RF02
+        FROM unnest(p_days) AS d (bucket_date)  -- noqa: RF02, RF03
         CROSS JOIN bounds AS b
         WHERE d.bucket_date BETWEEN b.first_day AND b.last_day
     ),
 
     -- the instants to read the sources' timestamp columns for (runs of those days, each
     -- widened by a day on each side; the exact local day is filtered below)
+    calendar_days AS (
+        SELECT array_agg(c.bucket_date) AS days
+        FROM calendar AS c
+    ),
+
     spans AS MATERIALIZED (
         SELECT
             r.starts_at,
             r.ends_at
         FROM bounds AS b
-        CROSS JOIN LATERAL pgfresh._local_day_ranges(ARRAY(SELECT c.bucket_date FROM calendar AS c), b.tz) AS r
+        CROSS JOIN calendar_days AS cd
+        CROSS JOIN LATERAL pgfresh._local_day_ranges(cd.days, b.tz) AS r
     ),
 
     -- Import: the bookings created in those ranges, with their local day
@@ -859,14 +881,14 @@ BEGIN ATOMIC
             (bk.created_at AT TIME ZONE b.tz)::date AS created_date
         FROM public.bookings AS bk
         CROSS JOIN bounds AS b
-        WHERE p_days IS NULL  -- noqa: RF02
+        WHERE p_days IS NULL  -- noqa: RF02, RF03
         UNION ALL
         SELECT
             bk.id,
             bk.status,
             (bk.created_at AT TIME ZONE b.tz)::date
         FROM spans AS s
-        INNER JOIN public.bookings AS bk ON bk.created_at >= s.starts_at AND bk.created_at < s.ends_at
+        INNER JOIN public.bookings AS bk ON s.starts_at <= bk.created_at AND s.ends_at > bk.created_at
         CROSS JOIN bounds AS b
         WHERE p_days IS NOT NULL  -- noqa: RF02
     ),
@@ -890,10 +912,10 @@ BEGIN ATOMIC
             (bk.cancelled_at AT TIME ZONE b.tz)::date AS bucket_date,
             count(*) AS cancellations
         FROM spans AS s
-        INNER JOIN public.bookings AS bk ON bk.cancelled_at >= s.starts_at AND bk.cancelled_at < s.ends_at
+        INNER JOIN public.bookings AS bk ON s.starts_at <= bk.cancelled_at AND s.ends_at > bk.cancelled_at
         CROSS JOIN bounds AS b
         WHERE bk.cancelled_at IS NOT NULL
-        GROUP BY 1
+        GROUP BY (bk.cancelled_at AT TIME ZONE b.tz)::date
     ),
 
     -- Import: the latest insurance document of each of those bookings that still go
@@ -1013,22 +1035,28 @@ BEGIN ATOMIC
         SELECT b.first_day + g.i AS bucket_date
         FROM bounds AS b
         CROSS JOIN LATERAL generate_series(0, b.last_day - b.first_day) AS g (i)
-        WHERE p_days IS NULL  -- noqa: RF02
+        WHERE p_days IS NULL  -- noqa: RF02, RF03
         UNION
         SELECT d.bucket_date
-        FROM unnest(p_days) AS d (bucket_date)  -- noqa: RF02
+        FROM unnest(p_days) AS d (bucket_date)  -- noqa: RF02, RF03
         CROSS JOIN bounds AS b
         WHERE d.bucket_date BETWEEN b.first_day AND b.last_day
     ),
 
     -- the instants to read the sources' timestamp columns for (runs of those days, each
     -- widened by a day on each side; the exact local day is filtered below)
+    calendar_days AS (
+        SELECT array_agg(c.bucket_date) AS days
+        FROM calendar AS c
+    ),
+
     spans AS MATERIALIZED (
         SELECT
             r.starts_at,
             r.ends_at
         FROM bounds AS b
-        CROSS JOIN LATERAL pgfresh._local_day_ranges(ARRAY(SELECT c.bucket_date FROM calendar AS c), b.tz) AS r
+        CROSS JOIN calendar_days AS cd
+        CROSS JOIN LATERAL pgfresh._local_day_ranges(cd.days, b.tz) AS r
     ),
 
     -- Import: succeeded payments with the local day of paid_at. Pending and failed
@@ -1047,7 +1075,7 @@ BEGIN ATOMIC
             p.amount,
             (p.paid_at AT TIME ZONE b.tz)::date
         FROM spans AS s
-        INNER JOIN public.payments AS p ON p.paid_at >= s.starts_at AND p.paid_at < s.ends_at
+        INNER JOIN public.payments AS p ON s.starts_at <= p.paid_at AND s.ends_at > p.paid_at
         CROSS JOIN bounds AS b
         WHERE p_days IS NOT NULL AND p.status = 'succeeded'  -- noqa: RF02
     ),
@@ -1065,7 +1093,7 @@ BEGIN ATOMIC
             ps.amount_due,
             (ps.due_at AT TIME ZONE b.tz)::date
         FROM spans AS s
-        INNER JOIN public.payment_schedules AS ps ON ps.due_at >= s.starts_at AND ps.due_at < s.ends_at
+        INNER JOIN public.payment_schedules AS ps ON s.starts_at <= ps.due_at AND s.ends_at > ps.due_at
         CROSS JOIN bounds AS b
         WHERE p_days IS NOT NULL AND ps.status <> 'cancelled'  -- noqa: RF02
     ),
