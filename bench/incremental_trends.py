@@ -41,8 +41,8 @@ VIEWS = {
     "mv_revenue_trends": (
         "SELECT p.id FROM public.payments AS p WHERE p.status = 'succeeded' "
         "AND p.paid_at > now() - interval '300 days' ORDER BY p.id LIMIT 100",
-        "UPDATE public.payments SET amount = amount + CASE WHEN mod(amount * 100, 2) = 0 THEN 0.01 ELSE -0.01 END "
-        "WHERE id = %(id)s",
+        "UPDATE public.payments "
+        "SET amount = amount + CASE WHEN mod(amount * 100, 2) = 0 THEN 0.01 ELSE -0.01 END WHERE id = %(id)s",
     ),
     "mv_booking_trends": (
         "SELECT b.id FROM public.bookings AS b WHERE b.status IN ('confirmed', 'active') "
@@ -104,8 +104,8 @@ def _view(url: str, view: str) -> dict[str, list[tuple[float, float]]]:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(variants["incremental"])
         diff = conn.execute(DIFF_SQL.format(v=view)).fetchone()[0]
-    print(f"\nanalytics.{view} ({rows:,} rows), after one {'payment' if 'revenue' in view else 'booking status'}"
-          " change")
+    change_of = "payment" if "revenue" in view else "booking status"
+    print(f"\nanalytics.{view} ({rows:,} rows), after one {change_of} change")
     print(f"{'variant':<18} {'wall: median (quartiles)':<32} {'backend CPU: median (quartiles)':<32}")
     for name, values in out.items():
         print(f"{name:<18} {_summary([w for w, _ in values]):<32} {_summary([c for _, c in values]):<32}")

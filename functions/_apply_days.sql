@@ -44,7 +44,7 @@ BEGIN
     SELECT
         pg_catalog.array_agg(c.first_day),
         pg_catalog.array_agg(c.last_day),
-        count(*),
+        count(*)::integer,
         coalesce(bool_or(
             c.first_day IS NULL OR c.last_day IS NULL OR NOT coalesce(c.source_table = ANY (p_day_sources), FALSE)
         ), FALSE)

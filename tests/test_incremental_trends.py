@@ -13,7 +13,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -59,6 +58,10 @@ def _instant(anchor: int, minutes: int) -> datetime:
     return datetime(d.year, d.month, d.day, tzinfo=TZ) + timedelta(minutes=minutes)
 
 
+def _noon(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 12, tzinfo=TZ)
+
+
 def _nth(conn, table: str, n: int):
     """The id of row n (modulo the count) of a source table, or None when it is empty."""
     ids = [r[0] for r in conn.execute(f"SELECT id FROM public.{table} ORDER BY id")]  # table: a constant
@@ -76,12 +79,30 @@ def _differences(conn, view: str) -> list[tuple]:
 
 
 def _xmins(conn, view: str) -> dict:
-    return dict(conn.execute(f"SELECT bucket_date, xmin::text FROM analytics.{view}").fetchall())  # a constant
+    rows = conn.execute(f"SELECT bucket_date, xmin::text FROM analytics.{view}")  # view: a constant
+    return dict(rows.fetchall())
 
 
 def _rewritten(before: dict, after: dict) -> list[date]:
     assert before.keys() == after.keys()
     return sorted(k for k in after if after[k] != before[k])
+
+
+def _book(conn, user_id, machine, created, start, end, status="confirmed", cancelled=None):
+    return conn.execute(
+        "INSERT INTO public.bookings (user_id, equipment_id, status, start_at, end_at, total_amount, "
+        "created_at, cancelled_at) VALUES (%s, %s, %s, %s, %s, 100, %s, %s) RETURNING id",
+        [user_id, machine, status, start, end, created, cancelled]).fetchone()[0]
+
+
+def _pay(conn, booking, user_id, paid, kind="balance", status="succeeded", amount=10, created=None,
+         refund_of=None):
+    """A payment, created when it was paid unless said otherwise (now when not paid)."""
+    return conn.execute(
+        "INSERT INTO public.payments (booking_id, user_id, kind, method, status, amount, refund_of, "
+        "paid_at, created_at) VALUES (%s, %s, %s, 'manual', %s, %s, %s, %s, coalesce(%s, %s, now())) "
+        "RETURNING id",
+        [booking, user_id, kind, status, amount, refund_of, paid, created, paid]).fetchone()[0]
 
 
 def _customer(conn) -> tuple:
@@ -90,10 +111,7 @@ def _customer(conn) -> tuple:
                            "RETURNING id").fetchone()[0]
     machine = conn.execute("INSERT INTO public.equipment (name, category, daily_rate, acquired_at) "
                            "VALUES ('m', 'lift', 100, '2020-01-01') RETURNING id").fetchone()[0]
-    booking = conn.execute(
-        "INSERT INTO public.bookings (user_id, equipment_id, status, start_at, end_at, total_amount, created_at) "
-        "VALUES (%s, %s, 'confirmed', %s, %s, 500, %s) RETURNING id",
-        [user_id, machine, _instant(0, 600), _instant(0, 3000), _instant(0, 300)]).fetchone()[0]
+    booking = _book(conn, user_id, machine, _instant(0, 300), _instant(0, 600), _instant(0, 3000))
     return user_id, machine, booking
 
 
@@ -109,13 +127,15 @@ payment_op = st.one_of(
     st.tuples(st.just("pay"), st.sampled_from(["deposit", "balance", "refund"]),
               st.sampled_from(["succeeded", "succeeded", "pending", "failed"]), anchor, minutes, cents),
     st.tuples(st.just("pay_many"), st.lists(st.tuples(anchor, minutes, cents), min_size=2, max_size=5)),
-    st.tuples(st.just("pay_status"), pick, st.sampled_from(["succeeded", "pending", "failed"]), anchor, minutes),
+    st.tuples(st.just("pay_status"), pick, st.sampled_from(["succeeded", "pending", "failed"]), anchor,
+              minutes),
     st.tuples(st.just("pay_amount"), pick, cents),
     st.tuples(st.just("pay_kind"), pick, st.sampled_from(["deposit", "balance"])),
     st.tuples(st.just("pay_move"), pick, anchor, minutes),
     st.tuples(st.just("pay_shift"), pick, st.integers(-45 * 24, 45 * 24)),
     st.tuples(st.just("pay_delete"), pick),
-    st.tuples(st.just("due"), st.sampled_from(["scheduled", "overdue", "cancelled", "paid"]), anchor, minutes, cents),
+    st.tuples(st.just("due"), st.sampled_from(["scheduled", "overdue", "cancelled", "paid"]), anchor, minutes,
+              cents),
     st.tuples(st.just("due_many"), st.lists(st.tuples(anchor, minutes, cents), min_size=2, max_size=4)),
     st.tuples(st.just("due_move"), pick, anchor, minutes),
     st.tuples(st.just("due_status"), pick, st.sampled_from(["scheduled", "overdue", "cancelled"])),
@@ -132,24 +152,21 @@ def _apply_payment_op(conn, op: tuple, user_id, booking) -> None:
         refund_of = conn.execute("SELECT id FROM public.payments WHERE kind <> 'refund' LIMIT 1").fetchone()
         if pay_kind == "refund" and refund_of is None:
             pay_kind = "deposit"
-        conn.execute(
-            "INSERT INTO public.payments (booking_id, user_id, kind, method, status, amount, refund_of, "
-            "paid_at, created_at) VALUES (%s, %s, %s, 'manual', %s, %s, %s, %s, coalesce(%s, now()))",
-            [booking, user_id, pay_kind, status, amount / 100, refund_of[0] if pay_kind == "refund" else None,
-             paid, paid])
+        _pay(conn, booking, user_id, paid, pay_kind, status, amount / 100,
+             refund_of=refund_of[0] if pay_kind == "refund" else None)
     elif kind == "pay_many":
         rows = [(_instant(a, m), amount / 100) for a, m, amount in op[1]]
         conn.execute(
-            "INSERT INTO public.payments (booking_id, user_id, kind, method, status, amount, paid_at, created_at) "
-            "SELECT %s, %s, 'balance', 'manual', 'succeeded', r.amount, r.at, r.at "
+            "INSERT INTO public.payments (booking_id, user_id, kind, method, status, amount, paid_at, "
+            "created_at) SELECT %s, %s, 'balance', 'manual', 'succeeded', r.amount, r.at, r.at "
             "FROM unnest(%s::timestamptz[], %s::numeric[]) AS r (at, amount)",
             [booking, user_id, [r[0] for r in rows], [r[1] for r in rows]])
     elif kind == "due":
         _, status, a, m, amount = op
         due = _instant(a, m)
         conn.execute(
-            "INSERT INTO public.payment_schedules (booking_id, kind, amount_due, due_at, status, paid_at, created_at) "
-            "VALUES (%s, 'balance', %s, %s, %s, %s, %s)",
+            "INSERT INTO public.payment_schedules (booking_id, kind, amount_due, due_at, status, paid_at, "
+            "created_at) VALUES (%s, 'balance', %s, %s, %s, %s, %s)",
             [booking, amount / 100, due, status, due if status == "paid" else None, due - timedelta(days=3)])
     elif kind == "due_many":
         rows = [(_instant(a, m), amount / 100) for a, m, amount in op[1]]
@@ -175,8 +192,8 @@ def _apply_payment_op(conn, op: tuple, user_id, booking) -> None:
             conn.execute("UPDATE public.payments SET paid_at = %s WHERE id = %s AND paid_at IS NOT NULL",
                          [_instant(op[2], op[3]), payment])
         elif kind == "pay_shift":
-            conn.execute("UPDATE public.payments SET paid_at = paid_at + %s * interval '1 hour' WHERE id = %s",
-                         [op[2], payment])
+            conn.execute("UPDATE public.payments SET paid_at = paid_at + %s * interval '1 hour' "
+                         "WHERE id = %s", [op[2], payment])
         else:
             conn.execute("DELETE FROM public.payments WHERE id = %s "
                          "AND NOT EXISTS (SELECT FROM public.payments AS r WHERE r.refund_of = %s)",
@@ -201,11 +218,11 @@ def _apply_payment_op(conn, op: tuple, user_id, booking) -> None:
 def _revenue_start(conn) -> tuple:
     """A customer with a few payments and installments; the table rebuilt in full."""
     user_id, _, booking = _customer(conn)
-    for i, op in enumerate([("pay", "deposit", "succeeded", 6, 600, 100_00),
-                            ("pay", "balance", "succeeded", 1, 1200, 400_00),
-                            ("pay", "refund", "succeeded", 0, 900, 50_00),
-                            ("due", "scheduled", 7, 600, 200_00),
-                            ("due", "paid", 2, 600, 300_00)]):
+    for op in [("pay", "deposit", "succeeded", 6, 600, 100_00),
+               ("pay", "balance", "succeeded", 1, 1200, 400_00),
+               ("pay", "refund", "succeeded", 0, 900, 50_00),
+               ("due", "scheduled", 7, 600, 200_00),
+               ("due", "paid", 2, 600, 300_00)]:
         _apply_payment_op(conn, op, user_id, booking)
     _refresh(conn, REVENUE, full=True)
     return user_id, booking
@@ -230,11 +247,8 @@ def test_revenue_trends_incremental_refresh_equals_a_full_computation_after_any_
 def test_a_payment_change_rewrites_only_its_days(db):
     with connect(db) as conn:
         user_id, booking = _revenue_start(conn)
-        paid = datetime.combine(_today() - timedelta(days=20), datetime.min.time(), TZ) + timedelta(hours=12)
-        payment = conn.execute(
-            "INSERT INTO public.payments (booking_id, user_id, kind, method, status, amount, paid_at, created_at) "
-            "VALUES (%s, %s, 'balance', 'manual', 'succeeded', 10, %s, %s) RETURNING id",
-            [booking, user_id, paid, paid]).fetchone()[0]
+        paid = _noon(_today() - timedelta(days=20))
+        payment = _pay(conn, booking, user_id, paid)
         _refresh(conn, REVENUE)
         before = _xmins(conn, REVENUE)
         conn.execute("UPDATE public.payments SET amount = 20 WHERE id = %s", [payment])
@@ -262,10 +276,7 @@ def test_revenue_calendar_grows_and_shrinks_with_its_first_payment(db):
         user_id, booking = _revenue_start(conn)
         old = _today() - timedelta(days=600)
         paid = datetime.combine(old, datetime.min.time(), TZ) + timedelta(hours=23, minutes=30)
-        payment = conn.execute(
-            "INSERT INTO public.payments (booking_id, user_id, kind, method, status, amount, paid_at, created_at) "
-            "VALUES (%s, %s, 'deposit', 'manual', 'succeeded', 10, %s, now()) RETURNING id",
-            [booking, user_id, paid]).fetchone()[0]
+        payment = _pay(conn, booking, user_id, paid, "deposit", created=datetime.now(TZ))
         _refresh(conn, REVENUE)
         assert conn.execute("SELECT min(bucket_date) FROM analytics.mv_revenue_trends").fetchone()[0] == old
         assert _differences(conn, REVENUE) == []
@@ -323,23 +334,21 @@ def _apply_booking_op(conn, op: tuple, user_id, machine) -> None:
         created = _instant(a, m)
         start = created + timedelta(days=days_ahead)
         cancelled = created + timedelta(hours=days_ahead) if status == "cancelled" else None
-        conn.execute(
-            "INSERT INTO public.bookings (user_id, equipment_id, status, start_at, end_at, total_amount, "
-            "created_at, cancelled_at) VALUES (%s, %s, %s, %s, %s, 100, %s, %s)",
-            [user_id, machine, status, start, start + timedelta(days=2), created, cancelled])
+        _book(conn, user_id, machine, created, start, start + timedelta(days=2), status, cancelled)
     elif kind == "book_many":
         created = [_instant(a, m) for a, m in op[1]]
         conn.execute(
-            "INSERT INTO public.bookings (user_id, equipment_id, status, start_at, end_at, total_amount, created_at) "
-            "SELECT %s, %s, 'confirmed', r.at + interval '1 day', r.at + interval '2 days', 100, r.at "
+            "INSERT INTO public.bookings (user_id, equipment_id, status, start_at, end_at, total_amount, "
+            "created_at) SELECT %s, %s, 'confirmed', r.at + interval '1 day', r.at + interval '2 days', "
+            "100, r.at "
             "FROM unnest(%s::timestamptz[]) AS r (at)", [user_id, machine, created])
     elif kind.startswith("doc_"):
         doc = _nth(conn, "insurance_documents", op[1])
         if doc is None:
             return
         if kind == "doc_status":
-            conn.execute("UPDATE public.insurance_documents SET status = %s, reviewed_at = now() WHERE id = %s",
-                         [op[2], doc])
+            conn.execute("UPDATE public.insurance_documents SET status = %s, reviewed_at = now() "
+                         "WHERE id = %s", [op[2], doc])
         else:
             conn.execute("DELETE FROM public.insurance_documents WHERE id = %s", [doc])
     else:
@@ -369,8 +378,10 @@ def _apply_booking_op(conn, op: tuple, user_id, machine) -> None:
                          "WHERE id = %s", [op[2], booking])
         else:
             conn.execute("DELETE FROM public.bookings AS b WHERE id = %s "
-                         "AND NOT EXISTS (SELECT FROM public.insurance_documents AS i WHERE i.booking_id = b.id) "
-                         "AND NOT EXISTS (SELECT FROM public.payments AS p WHERE p.booking_id = b.id)", [booking])
+                         "AND NOT EXISTS (SELECT FROM public.insurance_documents AS i "
+                         "WHERE i.booking_id = b.id) "
+                         "AND NOT EXISTS (SELECT FROM public.payments AS p WHERE p.booking_id = b.id)",
+                         [booking])
 
 
 def _bookings_start(conn) -> tuple:
@@ -387,8 +398,8 @@ def _bookings_start(conn) -> tuple:
 @given(batches=st.lists(st.lists(booking_op, min_size=1, max_size=6), min_size=1, max_size=4))
 def test_booking_trends_incremental_refresh_equals_a_full_computation_after_any_changes(db, batches):
     with connect(db) as conn:
-        conn.execute("TRUNCATE public.insurance_documents, public.payments, public.bookings, public.equipment, "
-                     "public.users CASCADE")
+        conn.execute("TRUNCATE public.insurance_documents, public.payments, public.bookings, "
+                     "public.equipment, public.users CASCADE")
         user_id, machine = _bookings_start(conn)
         assert _differences(conn, BOOKINGS) == []
         for batch in batches:
@@ -402,11 +413,9 @@ def test_booking_trends_incremental_refresh_equals_a_full_computation_after_any_
 def test_a_booking_status_change_rewrites_only_its_days(db):
     with connect(db) as conn:
         user_id, machine = _bookings_start(conn)
-        created = datetime.combine(_today() - timedelta(days=40), datetime.min.time(), TZ) + timedelta(hours=12)
-        booking = conn.execute(
-            "INSERT INTO public.bookings (user_id, equipment_id, status, start_at, end_at, total_amount, created_at) "
-            "VALUES (%s, %s, 'confirmed', %s, %s, 100, %s) RETURNING id",
-            [user_id, machine, created + timedelta(hours=1), created + timedelta(hours=5), created]).fetchone()[0]
+        created = _noon(_today() - timedelta(days=40))
+        hour = timedelta(hours=1)
+        booking = _book(conn, user_id, machine, created, created + hour, created + 5 * hour)
         _refresh(conn, BOOKINGS)
         before = _xmins(conn, BOOKINGS)
         conn.execute("UPDATE public.bookings SET status = 'active' WHERE id = %s", [booking])

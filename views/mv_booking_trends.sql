@@ -113,14 +113,42 @@ BEGIN ATOMIC
     -- Import: the latest insurance document of each of those bookings that still go
     -- ahead (a rejected document is often followed by a new one; the latest says where
     -- the booking stands).
+    -- Every day: one pass over the documents; some days: each booking's by its index.
     latest_insurance AS (
         SELECT DISTINCT ON (i.booking_id)
             i.booking_id,
             i.status
-        FROM bookings AS bk
-        INNER JOIN public.insurance_documents AS i ON bk.id = i.booking_id
-        WHERE bk.status NOT IN ('cancelled', 'no_show')
+        FROM public.insurance_documents AS i
+        WHERE p_days IS NULL  -- noqa: RF02, RF03
         ORDER BY i.booking_id ASC, i.submitted_at DESC, i.created_at DESC, i.id DESC
+    ),
+
+    latest_insurance_of_days AS (
+        SELECT
+            bk.id AS booking_id,
+            li.status
+        FROM bookings AS bk
+        CROSS JOIN
+            LATERAL (
+                SELECT i.status
+                FROM public.insurance_documents AS i
+                WHERE i.booking_id = bk.id
+                ORDER BY i.submitted_at DESC, i.created_at DESC, i.id DESC
+                LIMIT 1
+            ) AS li
+        WHERE p_days IS NOT NULL AND bk.status NOT IN ('cancelled', 'no_show')  -- noqa: RF02, RF03
+    ),
+
+    latest_insurances AS (
+        SELECT
+            a.booking_id,
+            a.status
+        FROM latest_insurance AS a
+        UNION ALL
+        SELECT
+            d.booking_id,
+            d.status
+        FROM latest_insurance_of_days AS d
     ),
 
     -- Insurance of the bookings that still go ahead (not cancelled, not no-show).
@@ -133,7 +161,7 @@ BEGIN ATOMIC
             count(*) FILTER (WHERE li.status = 'expired') AS insurance_expired,
             count(*) FILTER (WHERE li.booking_id IS NULL) AS insurance_missing
         FROM bookings AS bk
-        LEFT JOIN latest_insurance AS li ON bk.id = li.booking_id
+        LEFT JOIN latest_insurances AS li ON bk.id = li.booking_id
         WHERE bk.status NOT IN ('cancelled', 'no_show')
         GROUP BY bk.created_date
     ),
