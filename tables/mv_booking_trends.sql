@@ -49,9 +49,9 @@ COMMENT ON COLUMN analytics.mv_booking_trends.insurance_missing IS
 GRANT SELECT ON analytics.mv_booking_trends TO dashboard_reader;
 
 -- Which changes feed it (data, like the seed rows of tables/view_sources.sql): every
--- source it reads, and of each every column it reads; the settings (business time zone).
+-- source it reads, and of each every column it reads; the business time zone setting.
 INSERT INTO pgfresh.view_sources (source_table, view_name, update_columns) VALUES
 ('public.bookings', 'mv_booking_trends', '{id,status,created_at,cancelled_at}'),
 ('public.insurance_documents', 'mv_booking_trends', '{booking_id,status,submitted_at,created_at,id}'),
-('pgfresh.settings', 'mv_booking_trends', NULL)
+('pgfresh.settings', 'mv_booking_trends', '{business_timezone}')
 ON CONFLICT (source_table, view_name) DO UPDATE SET update_columns = excluded.update_columns;

@@ -46,9 +46,9 @@ COMMENT ON COLUMN analytics.mv_revenue_trends.scheduled_due IS
 GRANT SELECT ON analytics.mv_revenue_trends TO dashboard_reader;
 
 -- Which changes feed it (data, like the seed rows of tables/view_sources.sql): every
--- source it reads, and of each every column it reads; the settings (business time zone).
+-- source it reads, and of each every column it reads; the business time zone setting.
 INSERT INTO pgfresh.view_sources (source_table, view_name, update_columns) VALUES
 ('public.payments', 'mv_revenue_trends', '{status,kind,amount,paid_at}'),
 ('public.payment_schedules', 'mv_revenue_trends', '{status,amount_due,due_at}'),
-('pgfresh.settings', 'mv_revenue_trends', NULL)
+('pgfresh.settings', 'mv_revenue_trends', '{business_timezone}')
 ON CONFLICT (source_table, view_name) DO UPDATE SET update_columns = excluded.update_columns;
