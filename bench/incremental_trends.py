@@ -10,6 +10,8 @@ sample`, seed 42), each right after one committed change (a succeeded payment of
 - full concurrent: `REFRESH MATERIALIZED VIEW CONCURRENTLY` of a materialized view with the
   same definition (`SELECT * FROM pgfresh.<view>_rows()`, same unique key), what every
   refresh cost before the views became incremental (issue 18: 0.6 s and 0.3 s at scale 1);
+  and the same with jit off (the planner's estimate of the full computation passes
+  jit_above_cost: compiling costs seconds on this machine, which the refresh functions avoid);
 - full rebuild: `CALL pgfresh.refresh_view(..., p_full => true)` (delete + insert of every
   row, the nightly repair path).
 Medians with quartiles, wall time and the backend's CPU time (/proc/<pid>/schedstat).
@@ -91,6 +93,7 @@ def _view(url: str, view: str) -> dict[str, list[tuple[float, float]]]:
     variants = {
         "incremental": f"CALL pgfresh.refresh_view('{view}', 'bench')",
         "full concurrent": f"REFRESH MATERIALIZED VIEW CONCURRENTLY bench.{view}_full",
+        "same, jit off": f"SET jit = off; REFRESH MATERIALIZED VIEW CONCURRENTLY bench.{view}_full",
         "full rebuild": f"CALL pgfresh.refresh_view('{view}', 'bench', p_full => true)",
     }
     out: dict[str, list[tuple[float, float]]] = {name: [] for name in variants}
@@ -113,8 +116,10 @@ def _view(url: str, view: str) -> dict[str, list[tuple[float, float]]]:
     full = statistics.median(w for w, _ in out["full concurrent"])
     inc_cpu = statistics.median(c for _, c in out["incremental"])
     full_cpu = statistics.median(c for _, c in out["full concurrent"])
+    nojit = statistics.median(w for w, _ in out["same, jit off"])
     print(f"full concurrent / incremental: {full / inc:,.1f}x (wall), {full_cpu / inc_cpu:,.1f}x (CPU);"
-          f" rows differing from a from-scratch computation after the last incremental refresh: {diff}")
+          f" with jit off {nojit / inc:,.1f}x (wall); rows differing from a from-scratch computation after"
+          f" the last incremental refresh: {diff}")
     return out
 
 
