@@ -367,7 +367,7 @@ def test_the_nightly_verification_finds_a_damaged_day_and_rebuilds(db):
 
 
 @pytest.mark.parametrize(("view", "days", "sqlstate"), [
-    ("mv_booking_trends", 7, "PF801"),
+    ("mv_customer_cohorts", 7, "PF801"),
     ("mv_equipment_utilization", 0, "PF802"),
     ("mv_equipment_utilization", None, "PF802"),
     ("mv_equipment_utilization'; --", 7, "PF101"),
