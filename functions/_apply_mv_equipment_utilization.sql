@@ -1,20 +1,28 @@
 -- pgfresh._apply_mv_equipment_utilization(full): the refresh of the incremental
 -- analytics.mv_equipment_utilization; _execute_run calls it under the view's advisory lock,
 -- in the run's transaction (subtransaction), and records the outcome.
--- requires: tables/refresh_changes.sql, views/mv_equipment_utilization.sql
+-- requires: functions/_take_changes.sql, views/mv_equipment_utilization.sql
 -- Incremental (p_full false): the dirty (machine, day) keys are
---   * the keys of the refresh_changes rows of the view visible when it starts (deleted
---     here by id: a change committed meanwhile stays for the next refresh), clipped to the
---     period;
+--   * the keys of the source changes taken now (pgfresh._take_changes: committed since the
+--     previous refresh took its changes; a change committed meanwhile is taken by the
+--     next), by these rules, clipped to the period:
+--       public.bookings               its machines, its days (the rental's);
+--       public.equipment_utilization  its machines, its days (usage_date, exact);
+--       public.equipment              its machines, every day (category, acquisition day);
+--       public.equipment_maintenance  its machines, from its first day up to today: a job
+--                                     carries forward (in the shop from started_at; a
+--                                     completed job's next_due_at holds until the next);
+--       anything else (a TRUNCATE, a settings change, a source without a rule here, the
+--       first take after an upgrade): everything, a full rebuild;
 --   * every machine on the days between the period's ends and the days the table holds
 --     (a new day, a longer lookback, older telemetry);
 -- rows of days that left the period are deleted; then, in this one transaction, the
 -- dirty keys are deleted and re-inserted from pgfresh.mv_equipment_utilization_rows.
 -- Readers see the old rows until the commit, then the new ones; nobody waits (no lock
--- beyond ROW EXCLUSIVE). Full (p_full, an empty table, a TRUNCATE of a source, or more
--- dirty keys than a quarter of the rows, bounded before any is expanded): all rows
--- deleted and inserted again, in one transaction too.
--- Returns the number of refresh_changes rows it consumed.
+-- beyond ROW EXCLUSIVE). Full (p_full, an empty table, everything, or more dirty keys than
+-- a quarter of the rows, bounded before any is expanded): all rows deleted and inserted
+-- again, in one transaction too.
+-- Returns the number of source changes it took.
 CREATE FUNCTION pgfresh._apply_mv_equipment_utilization(p_full boolean)
 RETURNS integer
 LANGUAGE plpgsql
@@ -27,32 +35,46 @@ DECLARE
     v_machines bigint;
     v_held_first date;
     v_held_last date;
-    v_change_ids bigint[];
+    v_keys pgfresh.source_changes[];
+    v_taken integer;
     v_everything boolean;
     v_estimate bigint;
     v_ids uuid[];
     v_days date[];
 BEGIN
+    -- The changes taken now (first, before any source is read), as keys of this view (the
+    -- rules above): machines (NULL: every machine), first and last day (NULL: the period's
+    -- first day, today).
+    SELECT
+        pg_catalog.array_agg(ROW(
+            NULL, c.source_table, c.operation, c.equipment_ids, c.first_day,
+            CASE WHEN c.source_table = 'public.equipment_maintenance' THEN NULL ELSE c.last_day END,
+            NULL, NULL, NULL
+        )::pgfresh.source_changes),
+        count(*),
+        coalesce(bool_or(
+            (c.equipment_ids IS NULL AND c.first_day IS NULL AND c.last_day IS NULL)
+            OR NOT coalesce(c.source_table = ANY (ARRAY[
+                'public.bookings', 'public.equipment_utilization', 'public.equipment',
+                'public.equipment_maintenance'
+            ]), FALSE)
+        ), FALSE)
+      INTO v_keys, v_taken, v_everything
+      FROM pgfresh._take_changes('mv_equipment_utilization') AS c;
+
     SELECT w.first_day, w.today INTO v_first_day, v_today
       FROM pgfresh.mv_equipment_utilization_window() AS w;
     SELECT count(*) INTO v_machines FROM public.equipment;
     SELECT min(t.snapshot_date), max(t.snapshot_date) INTO v_held_first, v_held_last
       FROM analytics.mv_equipment_utilization AS t;
-
-    -- The change rows visible now (consumed below by id: a change committed later stays
-    -- for the next refresh), and an upper bound of the (machine, day) keys they touch.
-    SELECT
-        pg_catalog.array_agg(c.id),
-        coalesce(bool_or(c.equipment_ids IS NULL AND c.first_day IS NULL AND c.last_day IS NULL), FALSE),
-        coalesce(sum(
-            coalesce(pg_catalog.cardinality(c.equipment_ids), v_machines)
-            * CASE WHEN pg_catalog.isfinite(c.first_day) IS FALSE THEN 0 ELSE greatest(0,
-                least(coalesce(c.last_day, v_today), v_today)
-                - greatest(coalesce(c.first_day, v_first_day), v_first_day) + 1) END
+    -- an upper bound of the (machine, day) keys they touch
+    SELECT coalesce(sum(
+            coalesce(pg_catalog.cardinality(k.equipment_ids), v_machines) * greatest(0,
+                least(coalesce(k.last_day, v_today), v_today)
+                - greatest(coalesce(k.first_day, v_first_day), v_first_day) + 1)
         ), 0)::bigint
-      INTO v_change_ids, v_everything, v_estimate
-      FROM pgfresh.refresh_changes AS c
-     WHERE c.view_name = 'mv_equipment_utilization';
+      INTO v_estimate
+      FROM pg_catalog.unnest(v_keys) AS k;
     -- days the table does not hold yet, for every machine
     v_estimate := v_estimate + v_machines * (
         greatest(0, coalesce(v_held_first - v_first_day, 0)) + greatest(0, coalesce(v_today - v_held_last, 0)));
@@ -60,24 +82,18 @@ BEGIN
     -- Everything, or more keys than a quarter of the rows: a full rebuild is cheaper.
     IF p_full OR v_everything OR v_held_first IS NULL
        OR v_estimate > (v_today - v_first_day + 1) * v_machines / 4 THEN
-        DELETE FROM pgfresh.refresh_changes AS c WHERE c.id = ANY (v_change_ids);
         DELETE FROM analytics.mv_equipment_utilization;
         INSERT INTO analytics.mv_equipment_utilization
         SELECT * FROM pgfresh.mv_equipment_utilization_rows(NULL, NULL);
-        RETURN coalesce(pg_catalog.cardinality(v_change_ids), 0);
+        RETURN v_taken;
     END IF;
 
-    -- Consume those change rows and expand them into the dirty (machine, day) pairs, each
-    -- once, with every machine on the days the table does not hold yet.
+    -- Expand the keys into the dirty (machine, day) pairs, each once, with every machine on
+    -- the days the table does not hold yet.
     WITH
-    consumed AS (
-        DELETE FROM pgfresh.refresh_changes AS c
-         WHERE c.id = ANY (v_change_ids)
-        RETURNING c.equipment_ids, c.first_day, c.last_day
-    ),
     pairs AS (
         SELECT m.equipment_id, d.snapshot_date::date AS snapshot_date
-          FROM consumed AS c
+          FROM pg_catalog.unnest(v_keys) AS c
           CROSS JOIN LATERAL (
             SELECT u.id FROM pg_catalog.unnest(c.equipment_ids) AS u (id)
             UNION ALL
@@ -105,7 +121,7 @@ BEGIN
     DELETE FROM analytics.mv_equipment_utilization AS t
      WHERE t.snapshot_date < v_first_day OR t.snapshot_date > v_today;
     IF v_ids IS NULL THEN
-        RETURN coalesce(pg_catalog.cardinality(v_change_ids), 0);
+        RETURN v_taken;
     END IF;
     DELETE FROM analytics.mv_equipment_utilization AS t
      USING unnest(v_ids, v_days) AS k (equipment_id, snapshot_date)
@@ -114,11 +130,11 @@ BEGIN
     EXECUTE 'INSERT INTO analytics.mv_equipment_utilization '
             'SELECT * FROM pgfresh.mv_equipment_utilization_rows($1, $2)'
       USING v_ids, v_days;
-    RETURN coalesce(pg_catalog.cardinality(v_change_ids), 0);
+    RETURN v_taken;
 END
 $$;
 
 COMMENT ON FUNCTION pgfresh._apply_mv_equipment_utilization(boolean) IS
-'Refreshes analytics.mv_equipment_utilization: the (machine, day) keys of its recorded changes and the days that entered or left the period (p_full: every row), in the current transaction. Returns the change rows consumed. Called by pgfresh._execute_run.';
+'Refreshes analytics.mv_equipment_utilization: the (machine, day) keys of its source changes and the days that entered or left the period (p_full: every row), in the current transaction. Returns the source changes taken. Called by pgfresh._execute_run.';
 
 REVOKE ALL ON FUNCTION pgfresh._apply_mv_equipment_utilization(boolean) FROM public;

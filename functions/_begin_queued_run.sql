@@ -1,6 +1,6 @@
 -- pgfresh._begin_queued_run(view): for process_queue: begins a 'queue' run of a view that
--- has pending requests and is not backing off after failures; NULL otherwise.
--- requires: functions/_begin_run.sql, functions/failure_streak.sql, tables/refresh_changes.sql
+-- has pending requests or source changes not yet taken and is not backing off after failures; NULL otherwise.
+-- requires: functions/_begin_run.sql, functions/failure_streak.sql, functions/_changed_views.sql
 -- A view in backoff keeps its requests; it is retried once next_retry_at has passed.
 CREATE FUNCTION pgfresh._begin_queued_run(p_view_name text)
 RETURNS bigint
@@ -12,7 +12,7 @@ DECLARE
     v_retry_at timestamptz;
 BEGIN
     IF NOT EXISTS (SELECT FROM pgfresh.refresh_queue AS q WHERE q.view_name = p_view_name)
-       AND NOT EXISTS (SELECT FROM pgfresh.refresh_changes AS c WHERE c.view_name = p_view_name) THEN
+       AND NOT EXISTS (SELECT FROM pgfresh._changed_views() AS c WHERE c.view_name = p_view_name) THEN
         RETURN NULL;
     END IF;
     SELECT s.next_retry_at INTO v_retry_at FROM pgfresh.failure_streak(p_view_name) AS s;

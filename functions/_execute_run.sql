@@ -1,11 +1,11 @@
 -- pgfresh._execute_run(run, full): the refresh itself, for a run that _begin_run recorded. The
 -- core shared by the procedure and the function form; runs in the current transaction.
--- requires: functions/_finish_run.sql, functions/_view_lock_key.sql, functions/_reset_tail.sql, tables/refresh_changes.sql
+-- requires: functions/_finish_run.sql, functions/_view_lock_key.sql, functions/_reset_tail.sql, functions/_take_changes.sql
 -- 1. Advisory lock of the view (transaction-level, see _view_lock_key): busy -> the run
 --    is 'skipped' at once. 2. In a subtransaction: delete the view's visible queue
---    requests (refresh_queue and refresh_changes), then REFRESH ... CONCURRENTLY (plain
---    REFRESH when never populated); an incremental table instead calls its
---    pgfresh._apply_<view>(p_full), which consumes its refresh_changes rows itself and
+--    requests (refresh_queue) and take its source changes (pgfresh._take_changes), then
+--    REFRESH ... CONCURRENTLY (plain REFRESH when never populated); an incremental table
+--    instead calls its pgfresh._apply_<view>(p_full), which takes its changes itself and
 --    recomputes only their keys (every row when p_full; p_full changes nothing for a
 --    materialized view, always refreshed whole). The
 --    delete comes first: the refresh's snapshot is taken later, so every request it
@@ -56,8 +56,7 @@ BEGIN
         IF v_incremental THEN
             EXECUTE pg_catalog.format('SELECT pgfresh.%I($1)', '_apply_' || v_view) INTO v_changes USING p_full;
         ELSE
-            DELETE FROM pgfresh.refresh_changes AS c WHERE c.view_name = v_view;
-            GET DIAGNOSTICS v_changes = ROW_COUNT;
+            SELECT count(*) INTO v_changes FROM pgfresh._take_changes(v_view);
             IF v_populated THEN
                 EXECUTE pg_catalog.format('REFRESH MATERIALIZED VIEW CONCURRENTLY analytics.%I', v_view);
             ELSE

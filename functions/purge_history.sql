@@ -1,7 +1,8 @@
 -- pgfresh.purge_history(older_than): retention. Deletes finished job_runs,
--- cron.job_run_details (when pg_cron is installed here) and orphaned queue requests and
--- recorded changes older than the age; returns what it deleted per table.
--- requires: tables/job_runs.sql, tables/refresh_queue.sql, tables/refresh_changes.sql, functions/managed_views.sql, functions/setting.sql
+-- cron.job_run_details (when pg_cron is installed here) and orphaned queue requests older
+-- than the age, and the source changes every view has taken; returns what it deleted per
+-- table.
+-- requires: tables/job_runs.sql, tables/refresh_queue.sql, functions/_purge_taken_changes.sql, functions/managed_views.sql, functions/setting.sql
 -- older_than NULL (the default) takes pgfresh.setting('job_runs_retention'). Queue
 -- requests are deleted when a refresh serves them; the ones left are for names that are
 -- not managed views (a view dropped, or a view_sources row for a view not yet created),
@@ -39,14 +40,10 @@ BEGIN
     deleted := v_count;
     RETURN NEXT;
 
-    -- Changes recorded for a name that is not a managed view (the capture triggers do not
-    -- look the name up: that would cost every writer's statement).
-    DELETE FROM pgfresh.refresh_changes AS c
-     WHERE c.enqueued_at < v_cutoff
-       AND NOT EXISTS (SELECT FROM pgfresh.managed_views() AS m WHERE m.view_name = c.view_name);
-    GET DIAGNOSTICS v_count = ROW_COUNT;
-    table_name := 'pgfresh.refresh_changes';
-    deleted := v_count;
+    -- Source changes every view has taken, or that no managed view reads (any age: they
+    -- are not history; every refresh purges them too).
+    table_name := 'pgfresh.source_changes';
+    deleted := pgfresh._purge_taken_changes();
     RETURN NEXT;
 
     IF v_cron_history IS NOT NULL THEN

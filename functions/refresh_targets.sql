@@ -2,11 +2,12 @@
 -- refresh_materialized_views_each(id) refresh at instant at, in dependency order. The one
 -- place that reads an id.
 -- requires: functions/managed_views.sql, functions/_resolve_view.sql, functions/due_views.sql
--- requires: tables/refresh_policies.sql, tables/refresh_queue.sql, tables/refresh_changes.sql
+-- requires: tables/refresh_policies.sql, tables/refresh_queue.sql, functions/_changed_views.sql
 -- id is one of: a pg_cron job of the refresh policies (cron_dashboard_15min, ...): the
 -- views of that job that are due at `at` (pgfresh.due_views); 'due': every view due at
 -- `at`, each with the job of its current slot as source (what pgfresh.run_due() asks);
--- 'queue' or the queue's job (cron_dashboard_queue): the views with pending requests; a
+-- 'queue' or the queue's job (cron_dashboard_queue): the views with pending requests or
+-- source changes not yet taken; a
 -- managed view's name (mv_x or analytics.mv_x): that view. Anything else: PF401, and
 -- nothing is refreshed. Policy rows of views that are not managed views (not created
 -- yet) are ignored.
@@ -25,7 +26,7 @@ BEGIN
         SELECT m.view_name, m.refresh_order, 'queue'::text
           FROM pgfresh.managed_views() AS m
          WHERE EXISTS (SELECT FROM pgfresh.refresh_queue AS q WHERE q.view_name = m.view_name)
-            OR EXISTS (SELECT FROM pgfresh.refresh_changes AS c WHERE c.view_name = m.view_name)
+            OR m.view_name IN (SELECT c.view_name FROM pgfresh._changed_views() AS c)
          ORDER BY m.refresh_order;
         RETURN;
     END IF;

@@ -6,7 +6,7 @@
 -- pgfresh._apply_mv_equipment_utilization from the row definition in
 -- views/mv_equipment_utilization.sql (pgfresh.mv_equipment_utilization_rows). A refresh
 -- deletes and re-inserts only the (machine, day) keys the recorded changes touched
--- (pgfresh.refresh_changes), the days that slid out of or into the period, in one
+-- (pgfresh.source_changes), the days that slid out of or into the period, in one
 -- transaction: readers never wait and never see a half-applied refresh (MVCC).
 -- Same name, columns and unique key as the materialized view it replaces. Measured (make
 -- bench, sample scale 1, 385k rows, load average 9 on 2 cores): after one booking status

@@ -1,33 +1,36 @@
 -- triggers equipment__record_{insert,update,delete,truncate} on public.equipment: record the
--- machines each change touches for the views pgfresh.view_sources maps public.equipment to
--- (pgfresh.tg_equipment__record_rows, tg_equipment__record_update, tg__record_truncate). UPDATE per row, only when the statement sets a
--- column some view reads (UPDATE OF: every column of equipment a managed view reads; the
--- function records only columns whose value changed).
+-- machines and days each change touches in pgfresh.source_changes
+-- (pgfresh.tg_equipment__record_changes, pgfresh.tg__record_everything for TRUNCATE); the views
+-- pgfresh.view_sources maps public.equipment to refresh from them.
+-- INSERT and DELETE per statement with transition tables (a batch pays one call); UPDATE
+-- per row, only when the statement sets a column some managed view reads (UPDATE OF: a
+-- bitmap test in C before anything else; the list is every column of public.equipment a
+-- managed view reads, pg_depend, kept in step by tests/test_incremental.py).
 CREATE TRIGGER equipment__record_insert
 AFTER INSERT ON public.equipment
 REFERENCING NEW TABLE AS changed_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_equipment__record_rows();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_equipment__record_changes();
 
 CREATE TRIGGER equipment__record_update
-AFTER UPDATE OF status, category, acquired_at, name, id
+AFTER UPDATE OF acquired_at, category, id, name, status
 ON public.equipment
 FOR EACH ROW
-EXECUTE FUNCTION pgfresh.tg_equipment__record_update();
+EXECUTE FUNCTION pgfresh.tg_equipment__record_changes();
 
 CREATE TRIGGER equipment__record_delete
 AFTER DELETE ON public.equipment
 REFERENCING OLD TABLE AS changed_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_equipment__record_rows();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_equipment__record_changes();
 
 CREATE TRIGGER equipment__record_truncate
 AFTER TRUNCATE ON public.equipment
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_truncate();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_everything();
 
 COMMENT ON TRIGGER equipment__record_insert ON public.equipment IS
-'pgfresh: record the inserted machines for the views pgfresh.view_sources maps public.equipment to.';
+'pgfresh: record the inserted machines in pgfresh.source_changes.';
 COMMENT ON TRIGGER equipment__record_update ON public.equipment IS
-'pgfresh: record an updated machine when a column some view reads changed.';
+'pgfresh: record an updated row of public.equipment when a column some view reads changed.';
 COMMENT ON TRIGGER equipment__record_delete ON public.equipment IS
-'pgfresh: record the deleted machines.';
+'pgfresh: record the deleted machines in pgfresh.source_changes.';
 COMMENT ON TRIGGER equipment__record_truncate ON public.equipment IS
-'pgfresh: record that every machine changed.';
+'pgfresh: record that everything in public.equipment changed.';

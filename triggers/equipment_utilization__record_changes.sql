@@ -1,32 +1,36 @@
--- triggers equipment_utilization__record_{insert,update,delete,truncate} on
--- public.equipment_utilization: record the machines and days each telemetry change
--- touches (pgfresh.tg_equipment_utilization__record_rows, tg_equipment_utilization__record_update, tg__record_truncate). UPDATE per row, only when
--- the statement sets a column some view reads (UPDATE OF; recorded_at is read by none).
+-- triggers equipment_utilization__record_{insert,update,delete,truncate} on public.equipment_utilization: record the
+-- machines and days each change touches in pgfresh.source_changes
+-- (pgfresh.tg_equipment_utilization__record_changes, pgfresh.tg__record_everything for TRUNCATE); the views
+-- pgfresh.view_sources maps public.equipment_utilization to refresh from them.
+-- INSERT and DELETE per statement with transition tables (a batch pays one call); UPDATE
+-- per row, only when the statement sets a column some managed view reads (UPDATE OF: a
+-- bitmap test in C before anything else; the list is every column of public.equipment_utilization a
+-- managed view reads, pg_depend, kept in step by tests/test_incremental.py).
 CREATE TRIGGER equipment_utilization__record_insert
 AFTER INSERT ON public.equipment_utilization
 REFERENCING NEW TABLE AS changed_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_equipment_utilization__record_rows();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_equipment_utilization__record_changes();
 
 CREATE TRIGGER equipment_utilization__record_update
-AFTER UPDATE OF hours_used, hours_available, usage_date, equipment_id
+AFTER UPDATE OF equipment_id, hours_available, hours_used, usage_date
 ON public.equipment_utilization
 FOR EACH ROW
-EXECUTE FUNCTION pgfresh.tg_equipment_utilization__record_update();
+EXECUTE FUNCTION pgfresh.tg_equipment_utilization__record_changes();
 
 CREATE TRIGGER equipment_utilization__record_delete
 AFTER DELETE ON public.equipment_utilization
 REFERENCING OLD TABLE AS changed_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_equipment_utilization__record_rows();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_equipment_utilization__record_changes();
 
 CREATE TRIGGER equipment_utilization__record_truncate
 AFTER TRUNCATE ON public.equipment_utilization
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_truncate();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_everything();
 
 COMMENT ON TRIGGER equipment_utilization__record_insert ON public.equipment_utilization IS
-'pgfresh: record the machines and days of the inserted telemetry rows.';
+'pgfresh: record the inserted telemetry rows in pgfresh.source_changes.';
 COMMENT ON TRIGGER equipment_utilization__record_update ON public.equipment_utilization IS
-'pgfresh: record an updated telemetry row''s machines and days when a column some view reads changed.';
+'pgfresh: record an updated row of public.equipment_utilization when a column some view reads changed.';
 COMMENT ON TRIGGER equipment_utilization__record_delete ON public.equipment_utilization IS
-'pgfresh: record the machines and days of the deleted telemetry rows.';
+'pgfresh: record the deleted telemetry rows in pgfresh.source_changes.';
 COMMENT ON TRIGGER equipment_utilization__record_truncate ON public.equipment_utilization IS
-'pgfresh: record that every machine and day changed.';
+'pgfresh: record that everything in public.equipment_utilization changed.';

@@ -1,0 +1,61 @@
+-- pgfresh.tg_insurance_documents__record_changes(): the capture trigger of public.insurance_documents: one
+-- pgfresh.source_changes row per INSERT or DELETE statement (transition table changed_rows, so
+-- a 1000-row statement pays one call) and per updated row whose columns some managed view
+-- reads changed in value, with the names of those columns (the trigger fires only for
+-- UPDATE OF them; pgfresh.view_sources.update_columns is applied when a view takes them).
+-- requires: tables/source_changes.sql
+-- Keys: no machines (the table has none); the days from the UTC day before the earliest
+-- submitted_at, due_at, reviewed_at, expires_at, created_at to the UTC day after the
+-- latest (every local day those instants fall on, whatever the business time zone).
+-- One static INSERT (a cached plan) and nothing else: which views a change concerns is read
+-- at refresh time (pgfresh._take_changes, from pgfresh.view_sources), so the writer's
+-- statement pays the same whatever the number of views.
+-- SECURITY DEFINER: writers of public.insurance_documents need no privilege on pgfresh.
+CREATE FUNCTION pgfresh.tg_insurance_documents__record_changes()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pgfresh
+AS $$
+DECLARE
+    v_changed text[];
+BEGIN
+    IF TG_LEVEL = 'ROW' THEN
+        v_changed := pg_catalog.array_remove(ARRAY[
+            CASE WHEN OLD.booking_id IS DISTINCT FROM NEW.booking_id THEN 'booking_id' END,
+            CASE WHEN OLD.created_at IS DISTINCT FROM NEW.created_at THEN 'created_at' END,
+            CASE WHEN OLD.due_at IS DISTINCT FROM NEW.due_at THEN 'due_at' END,
+            CASE WHEN OLD.id IS DISTINCT FROM NEW.id THEN 'id' END,
+            CASE WHEN OLD.reviewed_at IS DISTINCT FROM NEW.reviewed_at THEN 'reviewed_at' END,
+            CASE WHEN OLD.status IS DISTINCT FROM NEW.status THEN 'status' END,
+            CASE WHEN OLD.submitted_at IS DISTINCT FROM NEW.submitted_at THEN 'submitted_at' END,
+            CASE WHEN OLD.user_id IS DISTINCT FROM NEW.user_id THEN 'user_id' END
+        ], NULL);
+        IF v_changed = '{}' THEN
+            RETURN NULL;
+        END IF;
+        INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day, changed_columns)
+        VALUES (
+            'public.insurance_documents', 'UPDATE', NULL::uuid[],
+            (least(OLD.submitted_at, NEW.submitted_at, OLD.due_at, NEW.due_at, OLD.reviewed_at, NEW.reviewed_at, OLD.expires_at, NEW.expires_at, OLD.created_at, NEW.created_at) AT TIME ZONE 'UTC')::date - 1,
+            (greatest(OLD.submitted_at, NEW.submitted_at, OLD.due_at, NEW.due_at, OLD.reviewed_at, NEW.reviewed_at, OLD.expires_at, NEW.expires_at, OLD.created_at, NEW.created_at) AT TIME ZONE 'UTC')::date + 1,
+            v_changed
+        );
+        RETURN NULL;
+    END IF;
+    INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day)
+    SELECT
+        'public.insurance_documents', TG_OP, NULL::uuid[],
+        (least(min(r.submitted_at), min(r.due_at), min(r.reviewed_at), min(r.expires_at), min(r.created_at)) AT TIME ZONE 'UTC')::date - 1,
+        (greatest(max(r.submitted_at), max(r.due_at), max(r.reviewed_at), max(r.expires_at), max(r.created_at)) AT TIME ZONE 'UTC')::date + 1
+      FROM changed_rows AS r
+    HAVING count(*) > 0;
+    RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION pgfresh.tg_insurance_documents__record_changes() IS
+'Capture trigger of public.insurance_documents (statement-level AFTER INSERT / DELETE with transition table changed_rows, row-level AFTER UPDATE OF the columns views read): records no machines and days of each change in pgfresh.source_changes.';
+
+-- Runs only as a trigger; nobody calls it.
+REVOKE ALL ON FUNCTION pgfresh.tg_insurance_documents__record_changes() FROM public;

@@ -1,0 +1,58 @@
+-- pgfresh.tg_payment_schedules__record_changes(): the capture trigger of public.payment_schedules: one
+-- pgfresh.source_changes row per INSERT or DELETE statement (transition table changed_rows, so
+-- a 1000-row statement pays one call) and per updated row whose columns some managed view
+-- reads changed in value, with the names of those columns (the trigger fires only for
+-- UPDATE OF them; pgfresh.view_sources.update_columns is applied when a view takes them).
+-- requires: tables/source_changes.sql
+-- Keys: no machines (the table has none); the days from the UTC day before the earliest
+-- due_at, paid_at, created_at to the UTC day after the latest (every local day those
+-- instants fall on, whatever the business time zone).
+-- One static INSERT (a cached plan) and nothing else: which views a change concerns is read
+-- at refresh time (pgfresh._take_changes, from pgfresh.view_sources), so the writer's
+-- statement pays the same whatever the number of views.
+-- SECURITY DEFINER: writers of public.payment_schedules need no privilege on pgfresh.
+CREATE FUNCTION pgfresh.tg_payment_schedules__record_changes()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pgfresh
+AS $$
+DECLARE
+    v_changed text[];
+BEGIN
+    IF TG_LEVEL = 'ROW' THEN
+        v_changed := pg_catalog.array_remove(ARRAY[
+            CASE WHEN OLD.amount_due IS DISTINCT FROM NEW.amount_due THEN 'amount_due' END,
+            CASE WHEN OLD.created_at IS DISTINCT FROM NEW.created_at THEN 'created_at' END,
+            CASE WHEN OLD.due_at IS DISTINCT FROM NEW.due_at THEN 'due_at' END,
+            CASE WHEN OLD.paid_at IS DISTINCT FROM NEW.paid_at THEN 'paid_at' END,
+            CASE WHEN OLD.status IS DISTINCT FROM NEW.status THEN 'status' END
+        ], NULL);
+        IF v_changed = '{}' THEN
+            RETURN NULL;
+        END IF;
+        INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day, changed_columns)
+        VALUES (
+            'public.payment_schedules', 'UPDATE', NULL::uuid[],
+            (least(OLD.due_at, NEW.due_at, OLD.paid_at, NEW.paid_at, OLD.created_at, NEW.created_at) AT TIME ZONE 'UTC')::date - 1,
+            (greatest(OLD.due_at, NEW.due_at, OLD.paid_at, NEW.paid_at, OLD.created_at, NEW.created_at) AT TIME ZONE 'UTC')::date + 1,
+            v_changed
+        );
+        RETURN NULL;
+    END IF;
+    INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day)
+    SELECT
+        'public.payment_schedules', TG_OP, NULL::uuid[],
+        (least(min(r.due_at), min(r.paid_at), min(r.created_at)) AT TIME ZONE 'UTC')::date - 1,
+        (greatest(max(r.due_at), max(r.paid_at), max(r.created_at)) AT TIME ZONE 'UTC')::date + 1
+      FROM changed_rows AS r
+    HAVING count(*) > 0;
+    RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION pgfresh.tg_payment_schedules__record_changes() IS
+'Capture trigger of public.payment_schedules (statement-level AFTER INSERT / DELETE with transition table changed_rows, row-level AFTER UPDATE OF the columns views read): records no machines and days of each change in pgfresh.source_changes.';
+
+-- Runs only as a trigger; nobody calls it.
+REVOKE ALL ON FUNCTION pgfresh.tg_payment_schedules__record_changes() FROM public;

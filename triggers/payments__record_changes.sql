@@ -1,0 +1,36 @@
+-- triggers payments__record_{insert,update,delete,truncate} on public.payments: record the
+-- days each change touches in pgfresh.source_changes
+-- (pgfresh.tg_payments__record_changes, pgfresh.tg__record_everything for TRUNCATE); the views
+-- pgfresh.view_sources maps public.payments to refresh from them.
+-- INSERT and DELETE per statement with transition tables (a batch pays one call); UPDATE
+-- per row, only when the statement sets a column some managed view reads (UPDATE OF: a
+-- bitmap test in C before anything else; the list is every column of public.payments a
+-- managed view reads, pg_depend, kept in step by tests/test_incremental.py).
+CREATE TRIGGER payments__record_insert
+AFTER INSERT ON public.payments
+REFERENCING NEW TABLE AS changed_rows
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_payments__record_changes();
+
+CREATE TRIGGER payments__record_update
+AFTER UPDATE OF amount, kind, method, paid_at, status, user_id
+ON public.payments
+FOR EACH ROW
+EXECUTE FUNCTION pgfresh.tg_payments__record_changes();
+
+CREATE TRIGGER payments__record_delete
+AFTER DELETE ON public.payments
+REFERENCING OLD TABLE AS changed_rows
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_payments__record_changes();
+
+CREATE TRIGGER payments__record_truncate
+AFTER TRUNCATE ON public.payments
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_everything();
+
+COMMENT ON TRIGGER payments__record_insert ON public.payments IS
+'pgfresh: record the inserted payments in pgfresh.source_changes.';
+COMMENT ON TRIGGER payments__record_update ON public.payments IS
+'pgfresh: record an updated row of public.payments when a column some view reads changed.';
+COMMENT ON TRIGGER payments__record_delete ON public.payments IS
+'pgfresh: record the deleted payments in pgfresh.source_changes.';
+COMMENT ON TRIGGER payments__record_truncate ON public.payments IS
+'pgfresh: record that everything in public.payments changed.';
