@@ -2,6 +2,7 @@
 -- is computed, for the local days asked for, or for every day of the calendar when p_days
 -- is NULL.
 -- requires: tables/mv_dashboard_kpis.sql, functions/setting.sql, functions/kpi_growth.sql
+-- requires: functions/mv_dashboard_kpis_calendar.sql
 -- The one definition of the view: the full rebuild (pgfresh.refresh_view(..., p_full =>
 -- true), and the first refresh) inserts rows(NULL); the incremental refresh
 -- (functions/_apply_mv_dashboard_kpis.sql) rewrites rows(dirty days, stored sources);
@@ -40,72 +41,29 @@ LANGUAGE sql
 STABLE
 BEGIN ATOMIC
     WITH
+    -- the thresholds, and the calendar (pgfresh.mv_dashboard_kpis_calendar; its first
+    -- day NULL when it is before the week before the first day asked for)
     settings AS MATERIALIZED (
         SELECT
-            z.tz,
-            (now() AT TIME ZONE z.tz)::date AS today,
+            c.tz,
+            c.today,
+            c.first_day,
+            c.last_day,
             pgfresh.setting('kpi_bookings_drop_pct')::numeric AS bookings_drop_pct,
             pgfresh.setting('kpi_revenue_drop_pct')::numeric AS revenue_drop_pct,
             pgfresh.setting('kpi_low_utilization_pct')::numeric AS low_utilization_pct,
             pgfresh.setting('kpi_overdue_share_pct')::numeric AS overdue_share_pct,
-            pgfresh.setting('kpi_insurance_overdue_count')::numeric AS insurance_overdue_count,
-            -- the day of the week before the first day asked for (NULL: every day)
-            (SELECT min(d.day) FROM unnest(p_days) AS d (day)) - 7 AS asked_from  -- noqa: RF02
-        FROM (SELECT pgfresh.setting('business_timezone') AS tz) AS z
-    ),
-
-    -- The calendar: from the first event (or today) to the last booking, payment or
-    -- utilization day (or today). The ends of bookings, payments and utilization are read
-    -- by index; the first installment and insurance document (no index) only when those
-    -- could start the calendar after the days asked for: otherwise first_day is NULL,
-    -- "before every day read".
-    cheap_bounds AS MATERIALIZED (
-        SELECT
-            s.tz,
-            s.today,
-            s.asked_from,
-            least(
-                s.today,
-                (((SELECT min(b.created_at) FROM public.bookings AS b) AT TIME ZONE s.tz)::date),
-                ((
-                    (
-                        SELECT min(p.paid_at) FROM public.payments AS p
-                        WHERE p.status = 'succeeded' AND p.paid_at IS NOT NULL
-                    ) AT TIME ZONE s.tz
-                )::date),
-                (SELECT min(u.usage_date) FROM public.equipment_utilization AS u)
-            ) AS first_day,
-            greatest(
-                s.today,
-                (((SELECT max(b.created_at) FROM public.bookings AS b) AT TIME ZONE s.tz)::date),
-                ((
-                    (
-                        SELECT max(p.paid_at) FROM public.payments AS p
-                        WHERE p.status = 'succeeded' AND p.paid_at IS NOT NULL
-                    ) AT TIME ZONE s.tz
-                )::date),
-                (SELECT max(u.usage_date) FROM public.equipment_utilization AS u)
-            ) AS last_day
-        FROM settings AS s
+            pgfresh.setting('kpi_insurance_overdue_count')::numeric AS insurance_overdue_count
+        FROM pgfresh.mv_dashboard_kpis_calendar(
+            (SELECT min(d.day) FROM unnest(p_days) AS d (day)) - 7  -- noqa: RF02
+        ) AS c
     ),
 
     calendar_bounds AS MATERIALIZED (
         SELECT
-            CASE
-                WHEN cb.first_day < cb.asked_from THEN NULL::date
-                ELSE least(
-                    cb.first_day,
-                    ((
-                        (
-                            SELECT min(ps.created_at) FROM public.payment_schedules AS ps
-                            WHERE ps.status <> 'cancelled'
-                        ) AT TIME ZONE cb.tz
-                    )::date),
-                    (((SELECT min(i.submitted_at) FROM public.insurance_documents AS i) AT TIME ZONE cb.tz)::date)
-                )
-            END AS first_day,
-            cb.last_day
-        FROM cheap_bounds AS cb
+            s.first_day,
+            s.last_day
+        FROM settings AS s
     ),
 
     -- the rows asked for: days of the calendar
