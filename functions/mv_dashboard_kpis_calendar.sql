@@ -58,17 +58,17 @@ BEGIN ATOMIC
         cb.tz,
         cb.today,
         CASE
-            WHEN cb.first_day < p_asked_from THEN NULL::date  -- noqa: RF02
+            WHEN cb.first_day < p_asked_from THEN NULL::date  -- noqa: RF02, RF03
             ELSE least(
-                cb.first_day,
-                ((
-                    (
-                        SELECT min(ps.created_at) FROM public.payment_schedules AS ps
-                        WHERE ps.status <> 'cancelled'
-                    ) AT TIME ZONE cb.tz
-                )::date),
-                (((SELECT min(i.submitted_at) FROM public.insurance_documents AS i) AT TIME ZONE cb.tz)::date)
-            )
+                    cb.first_day,
+                    ((
+                        (
+                            SELECT min(ps.created_at) FROM public.payment_schedules AS ps
+                            WHERE ps.status <> 'cancelled'
+                        ) AT TIME ZONE cb.tz
+                    )::date),
+                    (((SELECT min(i.submitted_at) FROM public.insurance_documents AS i) AT TIME ZONE cb.tz)::date)
+                )
         END AS first_day,
         cb.last_day
     FROM cheap_bounds AS cb;
