@@ -227,8 +227,11 @@ BEGIN ATOMIC
         WHERE
             b.status IN ('confirmed', 'active', 'completed')
             AND (SELECT sp.bookings_from FROM spans AS sp) IS NOT NULL
-            AND b.start_at < (SELECT sp.bookings_ends_at FROM spans AS sp)
-            AND b.end_at > (SELECT sp.bookings_starts_at FROM spans AS sp)
+            -- [start_at, end_at) overlaps the days read; a range, not start_at < ..., so
+            -- the planner does not walk bookings_start_at_idx through the whole history
+            -- (6x slower than a scan here: most bookings start before the days read)
+            AND tstzrange(b.start_at, b.end_at)
+            && tstzrange((SELECT sp.bookings_starts_at FROM spans AS sp), (SELECT sp.bookings_ends_at FROM spans AS sp))
     ),
 
     rental_stretches AS (
