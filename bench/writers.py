@@ -101,7 +101,7 @@ def run(db: BenchDb, report: Report, pairs: int) -> None:
             results[enabled].append(one_round(db, pool, seed=i * 10))
             with db.connect() as conn:
                 conn.execute("DELETE FROM pgfresh.refresh_queue")
-                conn.execute("DELETE FROM pgfresh.refresh_changes")
+                conn.execute("DELETE FROM pgfresh.source_changes")
     with db.connect() as conn:
         conn.execute("ALTER TABLE public.bookings ENABLE TRIGGER USER")
     name = {False: "without triggers", True: "with pgfresh triggers"}

@@ -51,7 +51,7 @@ BEGIN
             CASE WHEN c.source_table = 'public.equipment_maintenance' THEN NULL ELSE c.last_day END,
             NULL, NULL, NULL
         )::pgfresh.source_changes),
-        count(*),
+        count(*)::integer,
         coalesce(bool_or(
             (c.equipment_ids IS NULL AND c.first_day IS NULL AND c.last_day IS NULL)
             OR NOT coalesce(c.source_table = ANY (ARRAY[

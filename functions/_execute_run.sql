@@ -56,7 +56,7 @@ BEGIN
         IF v_incremental THEN
             EXECUTE pg_catalog.format('SELECT pgfresh.%I($1)', '_apply_' || v_view) INTO v_changes USING p_full;
         ELSE
-            SELECT count(*) INTO v_changes FROM pgfresh._take_changes(v_view);
+            SELECT count(c.source_table)::integer INTO v_changes FROM pgfresh._take_changes(v_view) AS c;
             IF v_populated THEN
                 EXECUTE pg_catalog.format('REFRESH MATERIALIZED VIEW CONCURRENTLY analytics.%I', v_view);
             ELSE

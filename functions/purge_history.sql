@@ -43,7 +43,7 @@ BEGIN
     -- Source changes every view has taken, or that no managed view reads (any age: they
     -- are not history; every refresh purges them too).
     table_name := 'pgfresh.source_changes';
-    deleted := pgfresh._purge_taken_changes();
+    deleted := pgfresh._purge_taken_changes()::bigint;
     RETURN NEXT;
 
     IF v_cron_history IS NOT NULL THEN

@@ -1,6 +1,6 @@
 -- pgfresh.tg__record_everything(): statement trigger for changes after which nothing is
--- known about which keys moved: a TRUNCATE of a captured source table, or any change of
--- pgfresh.settings (a time zone or a threshold can change every row). Records one
+-- known about which keys moved: a TRUNCATE of a captured source table or of
+-- pgfresh.settings. Records one
 -- pgfresh.source_changes row with no machine and no day ("everything") for the table.
 -- requires: tables/source_changes.sql
 -- SECURITY DEFINER: the writer needs no privilege on pgfresh.
@@ -18,7 +18,7 @@ END
 $$;
 
 COMMENT ON FUNCTION pgfresh.tg__record_everything() IS
-'AFTER ... FOR EACH STATEMENT trigger (TRUNCATE of a captured source, any change of pgfresh.settings): records that every key of the table changed (a pgfresh.source_changes row without keys).';
+'AFTER TRUNCATE trigger of the captured sources and pgfresh.settings: records that every key of the table changed (a pgfresh.source_changes row without keys).';
 
 -- Runs only as a trigger; nobody calls it.
 REVOKE ALL ON FUNCTION pgfresh.tg__record_everything() FROM public;

@@ -47,11 +47,11 @@ REVOKE ALL ON pgfresh.source_changes FROM public;
 -- Which changes feed the incremental utilization table (data, like the seed rows of
 -- tables/view_sources.sql; installed by 0002 beside the table it then used): every source
 -- it reads, in bookings every column it reads (moved dates and changed amounts are
--- recomputed too, not only status changes), and the settings (business time zone).
+-- recomputed too, not only status changes), and the business time zone setting.
 INSERT INTO pgfresh.view_sources (source_table, view_name, update_columns) VALUES
 ('public.bookings', 'mv_equipment_utilization', '{equipment_id,status,start_at,end_at,total_amount}'),
 ('public.equipment', 'mv_equipment_utilization', '{category,acquired_at}'),
 ('public.equipment_maintenance', 'mv_equipment_utilization', NULL),
 ('public.equipment_utilization', 'mv_equipment_utilization', NULL),
-('pgfresh.settings', 'mv_equipment_utilization', NULL)
+('pgfresh.settings', 'mv_equipment_utilization', '{business_timezone}')
 ON CONFLICT (source_table, view_name) DO NOTHING;

@@ -54,11 +54,19 @@ def runs(conn: psycopg.Connection, view: str) -> list[tuple]:
     ).fetchall()
 
 
-# Pending requests: those of refresh_queue (manual, retries, the generic trigger) and the
-# changes recorded by the capture triggers (refresh_changes), oldest first.
+# Pending requests: those of refresh_queue (manual, retries) and, per view mapped to their
+# source (pgfresh.view_sources, update_columns applied), the source changes recorded by the
+# capture triggers that the view has not taken yet (pgfresh.change_marks), oldest first.
 PENDING = """(SELECT q.view_name, q.reason, q.enqueued_at, q.id FROM pgfresh.refresh_queue AS q
               UNION ALL
-              SELECT c.view_name, c.reason, c.enqueued_at, c.id FROM pgfresh.refresh_changes AS c) AS p"""
+              SELECT s.view_name, c.source_table || ' ' || c.operation, c.recorded_at, c.id
+                FROM pgfresh.source_changes AS c
+                JOIN pgfresh.view_sources AS s ON s.source_table = c.source_table
+                LEFT JOIN pgfresh.change_marks AS m ON m.view_name = s.view_name
+               WHERE (s.update_columns IS NULL OR c.changed_columns IS NULL
+                      OR s.update_columns && c.changed_columns)
+                 AND (m.taken_through IS NULL
+                      OR NOT pg_visible_in_snapshot(c.xid, m.taken_through))) AS p"""
 
 
 def queued(conn: psycopg.Connection, view: str) -> int:

@@ -26,7 +26,9 @@ from .engine import Background, queued, wait_until, waiting_on_lock
 VIEW = "mv_equipment_utilization"
 TZ = ZoneInfo("America/New_York")
 MACHINES = 6
-CAPTURED = ("bookings", "equipment", "equipment_utilization", "equipment_maintenance")
+CAPTURED = ("bookings", "equipment", "equipment_utilization", "equipment_maintenance", "payments",
+            "payment_schedules", "insurance_documents", "financial_transactions",
+            "payout_reconciliations", "manual_payments", "support_tickets")
 STATUSES = ("pending", "confirmed", "active", "completed", "cancelled", "no_show")
 
 DIFF_SQL = """
@@ -216,20 +218,23 @@ def test_a_status_change_rewrites_only_the_days_of_its_booking(db):
     with connect(db) as conn:
         machines, user_id = _fleet(conn)
         start = _instant(0, -24 * 5 + 10)   # 5 local days ago, 10:00, for 50 hours: 3 local days
+        booked = start - timedelta(hours=1)  # created an hour before, the same local day
         booking = conn.execute(
-            "INSERT INTO public.bookings (user_id, equipment_id, status, start_at, end_at, total_amount) "
-            "VALUES (%s, %s, 'confirmed', %s, %s, 300) RETURNING id",
-            [user_id, machines[3], start, start + timedelta(hours=50)]).fetchone()[0]
+            "INSERT INTO public.bookings (user_id, equipment_id, status, start_at, end_at, total_amount, "
+            "created_at) VALUES (%s, %s, 'confirmed', %s, %s, 300, %s) RETURNING id",
+            [user_id, machines[3], start, start + timedelta(hours=50), booked]).fetchone()[0]
         _refresh(conn)
         before = dict(conn.execute("SELECT snapshot_date || ' ' || equipment_id, xmin::text "
                                    "FROM analytics.mv_equipment_utilization").fetchall())
         conn.execute("UPDATE public.bookings SET status = 'cancelled' WHERE id = %s", [booking])
-        # The trigger recorded the machine and the days (widened by a UTC day on each side).
-        keys = conn.execute("SELECT equipment_ids, first_day, last_day FROM pgfresh.refresh_changes "
-                            "WHERE view_name = %s", [VIEW]).fetchall()
+        # The trigger recorded the machine and the days of the booking's instants (created_at
+        # to end_at, widened by a UTC day on each side) and the column that changed, once.
+        keys = conn.execute("SELECT equipment_ids, first_day, last_day, changed_columns "
+                            "FROM pgfresh.source_changes WHERE operation = 'UPDATE'").fetchall()
         utc = ZoneInfo("UTC")
-        assert keys == [([machines[3]] * 2, start.astimezone(utc).date() - timedelta(days=1),
-                         (start + timedelta(hours=50)).astimezone(utc).date() + timedelta(days=1))]
+        assert keys == [([machines[3]] * 2, booked.astimezone(utc).date() - timedelta(days=1),
+                         (start + timedelta(hours=50)).astimezone(utc).date() + timedelta(days=1),
+                         ["status"])]
         _refresh(conn)
         after = dict(conn.execute("SELECT snapshot_date || ' ' || equipment_id, xmin::text "
                                   "FROM analytics.mv_equipment_utilization").fetchall())
@@ -243,10 +248,10 @@ def test_a_status_change_rewrites_only_the_days_of_its_booking(db):
 def test_an_update_of_a_column_no_view_reads_records_nothing(db):
     with connect(db) as conn:
         machines, user_id = _fleet(conn)
-        conn.execute("DELETE FROM pgfresh.refresh_changes")
+        conn.execute("DELETE FROM pgfresh.source_changes")
         conn.execute("UPDATE public.bookings SET updated_at = now() + interval '1 hour', deposit_amount = 1")
         conn.execute("UPDATE public.equipment_utilization SET recorded_at = now() - interval '1 day'")
-        assert conn.execute("SELECT count(*) FROM pgfresh.refresh_changes").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM pgfresh.source_changes").fetchone()[0] == 0
         conn.execute("UPDATE public.bookings SET total_amount = total_amount + 1")
         assert queued(conn, VIEW) == MACHINES  # one per updated row
 
@@ -290,7 +295,7 @@ def test_a_change_committed_during_an_incremental_refresh_leads_to_another_refre
         gate.execute("LOCK TABLE public.equipment_maintenance IN ACCESS EXCLUSIVE MODE")
         worker = Background(db, "CALL pgfresh.process_queue()")
         wait_until(lambda: waiting_on_lock(conn, worker.pid), "incremental refresh held at the gate")
-        assert conn.execute("SELECT count(*) FROM pgfresh.refresh_changes").fetchone()[0] >= 1
+        assert conn.execute("SELECT count(*) FROM pgfresh.source_changes").fetchone()[0] >= 1
 
         for session in (writer, reader):
             session.execute("SET lock_timeout = '3s'")  # a wait would fail the test, not hang it

@@ -30,11 +30,12 @@ pytestmark = pytest.mark.supabase
 
 SOURCE_TABLES = ("bookings", "payments", "support_tickets", "insurance_documents",
                  "payout_reconciliations", "financial_transactions", "equipment", "equipment_maintenance")
-# Tables with a capture trigger of their own (tg_<table>__record_changes, keys recorded in
-# refresh_changes); the others keep the generic tg__enqueue_refresh (refresh_queue).
-CAPTURED = ("bookings", "equipment", "equipment_maintenance", "equipment_utilization")
+# Every source table has its capture triggers (tg_<table>__record_changes: one
+# pgfresh.source_changes row per change, whatever the views mapped to it).
+CAPTURED = SOURCE_TABLES + ("equipment_utilization", "payment_schedules", "manual_payments")
 
 SEED_MAPPING = [
+    ("pgfresh.settings", "mv_equipment_utilization", ["business_timezone"]),
     ("public.bookings", "mv_equipment_utilization",
      ["equipment_id", "status", "start_at", "end_at", "total_amount"]),
     ("public.equipment", "mv_alert_candidates", None),
@@ -66,26 +67,23 @@ def test_the_seed_mapping_is_data_and_unmanaged_names_are_ignored(edb):
             "SELECT source_table, view_name, update_columns FROM pgfresh.view_sources ORDER BY 1, 2"
         ).fetchall()
         assert [tuple(r) for r in rows] == SEED_MAPPING
-        triggers = conn.execute(
-            "SELECT c.relname, count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-            "WHERE t.tgfoid = 'pgfresh.tg__enqueue_refresh'::regproc GROUP BY 1 ORDER BY 1").fetchall()
-        assert dict(triggers) == {t: 4 for t in SOURCE_TABLES if t not in CAPTURED}
         capture = conn.execute(
             "SELECT c.relname, count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
             "JOIN pg_proc f ON f.oid = t.tgfoid "
-            "WHERE (f.proname LIKE 'tg\\_' || c.relname || '\\_\\_record\\_%' "
-            "OR f.proname = 'tg__record_truncate') "
-            "AND f.proname NOT LIKE '%\\_\\_record\\_tail%' "  # the live views' tail triggers
-
+            "WHERE (f.proname IN ('tg_' || c.relname || '__record_rows', 'tg_' || c.relname || '__record_update') "
+            "OR f.proname = 'tg__record_everything') AND c.relnamespace = 'public'::regnamespace "
             "GROUP BY 1 ORDER BY 1").fetchall()
         assert dict(capture) == {t: 4 for t in CAPTURED}
-        # A mapping to a name that is not a managed view is recorded (the writer's trigger
-        # looks no name up) and ignored: no refresh runs for it, retention removes it. The
-        # seed's views are managed views, so the booking's INSERT and status UPDATE queue them.
+        # A writer records its change once, for the source (it looks no view up); a mapping to
+        # a name that is not a managed view is ignored: no refresh runs for it, and the change
+        # is purged once every managed view mapped to the source has taken it.
         map_source(conn, "public.bookings", "mv_not_a_managed_view", None)
         user_id, equipment_id = add_customer_and_machine(conn)
         booking = add_booking(conn, user_id, equipment_id)
         conn.execute("UPDATE public.bookings SET status = 'confirmed' WHERE id = %s", [booking])
+        assert conn.execute("SELECT source_table, operation FROM pgfresh.source_changes ORDER BY id"
+                            ).fetchall() == [
+            ("public.equipment", "INSERT"), ("public.bookings", "INSERT"), ("public.bookings", "UPDATE")]
         assert pending(conn) == [
             ("mv_alert_candidates", "public.equipment INSERT"),
             ("mv_equipment_utilization", "public.equipment INSERT"),
@@ -95,8 +93,8 @@ def test_the_seed_mapping_is_data_and_unmanaged_names_are_ignored(edb):
             ("mv_not_a_managed_view", "public.bookings UPDATE"),
         ]
         conn.execute("CALL pgfresh.process_queue()")
-        assert pending(conn) == [("mv_not_a_managed_view", "public.bookings INSERT"),
-                                 ("mv_not_a_managed_view", "public.bookings UPDATE")]
+        assert pending(conn) == []
+        assert conn.execute("SELECT count(*) FROM pgfresh.source_changes").fetchone()[0] == 0
         assert conn.execute("SELECT count(*) FROM pgfresh.job_runs WHERE view_name = 'mv_not_a_managed_view'"
                             ).fetchone()[0] == 0
 
@@ -107,7 +105,7 @@ def test_bookings_enqueue_on_status_change_and_on_rows_added_or_removed_only(edb
         user_id, equipment_id = add_customer_and_machine(conn)
         booking = add_booking(conn, user_id, equipment_id)
         assert reasons(conn, "mv_test_gated") == ["public.bookings INSERT"]
-        conn.execute("DELETE FROM pgfresh.refresh_changes")
+        conn.execute("DELETE FROM pgfresh.source_changes")
 
         conn.execute("UPDATE public.bookings SET total_amount = 600 WHERE id = %s", [booking])
         conn.execute("UPDATE public.bookings SET status = status WHERE id = %s", [booking])
@@ -125,10 +123,11 @@ def test_bookings_enqueue_on_status_change_and_on_rows_added_or_removed_only(edb
         assert reasons(conn, "mv_test_gated") == [
             "public.bookings UPDATE", "public.bookings INSERT", "public.bookings INSERT",
             "public.bookings INSERT"] + ["public.bookings UPDATE"] * 4 + ["public.bookings DELETE"]
-        # A watched column the table does not have is ignored, not an error for the writer.
+        # A watched column the table does not have is ignored, not an error for the writer
+        # (update_columns is applied when a view takes the change, not by the writer).
         conn.execute("UPDATE pgfresh.view_sources SET update_columns = '{status,no_such_column}' "
                      "WHERE view_name = 'mv_test_gated'")
-        conn.execute("DELETE FROM pgfresh.refresh_changes")
+        conn.execute("DELETE FROM pgfresh.source_changes")
         conn.execute("UPDATE public.bookings SET total_amount = 700")
         conn.execute("UPDATE public.bookings SET status = 'completed'")
         assert reasons(conn, "mv_test_gated") == ["public.bookings UPDATE"]

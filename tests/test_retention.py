@@ -20,9 +20,9 @@ INSERT INTO pgfresh.refresh_queue (view_name, reason, enqueued_at)
 VALUES ('mv_gone', 'orphan', now() - interval '40 days'),
        ('mv_gone', 'recent orphan', now() - interval '1 day'),
        ('mv_booking_trends', 'old but pending', now() - interval '40 days');
-INSERT INTO pgfresh.refresh_changes (view_name, reason, enqueued_at)
-VALUES ('mv_gone', 'public.bookings INSERT', now() - interval '40 days'),
-       ('mv_booking_trends', 'public.bookings INSERT', now() - interval '40 days');
+INSERT INTO pgfresh.source_changes (source_table, operation, recorded_at)
+VALUES ('public.no_view_reads_this', 'INSERT', now() - interval '40 days'),
+       ('public.bookings', 'INSERT', now() - interval '40 days');
 """
 
 
@@ -31,16 +31,19 @@ def test_purge_history_deletes_what_is_older_than_the_setting(db):
         conn.execute(OLD_RUNS_SQL)
         deleted = conn.execute("SELECT * FROM pgfresh.purge_history()").fetchall()
         assert deleted == [("pgfresh.job_runs", 2), ("pgfresh.refresh_queue", 1),
-                           ("pgfresh.refresh_changes", 1)]  # no pg_cron here
+                           ("pgfresh.source_changes", 1)]  # no pg_cron here
+        # A change is not history: the one a managed view has not taken stays, whatever its age.
+        assert conn.execute("SELECT source_table FROM pgfresh.source_changes").fetchall() == [
+            ("public.bookings",)]
         assert [r[0] for r in conn.execute("SELECT source FROM pgfresh.job_runs ORDER BY id")] == [
             "recent", "stuck"]
         assert [r[0] for r in conn.execute("SELECT reason FROM pgfresh.refresh_queue ORDER BY id")] == [
             "recent orphan", "old but pending"]
         conn.execute("INSERT INTO pgfresh.settings VALUES ('job_runs_retention', '7 days')")
         assert conn.execute("SELECT * FROM pgfresh.purge_history()").fetchall() == [
-            ("pgfresh.job_runs", 1), ("pgfresh.refresh_queue", 0), ("pgfresh.refresh_changes", 0)]
+            ("pgfresh.job_runs", 1), ("pgfresh.refresh_queue", 0), ("pgfresh.source_changes", 0)]
         assert conn.execute("SELECT * FROM pgfresh.purge_history('12 hours')").fetchall() == [
-            ("pgfresh.job_runs", 0), ("pgfresh.refresh_queue", 1), ("pgfresh.refresh_changes", 0)]
+            ("pgfresh.job_runs", 0), ("pgfresh.refresh_queue", 1), ("pgfresh.source_changes", 0)]
 
 
 @pytest.mark.parametrize("age", ["0", "-1 day"])

@@ -149,9 +149,9 @@ def test_supabase_api_roles_can_read_or_run_none_of_it(schema_db):
         conn.execute("INSERT INTO public.equipment (name, category, daily_rate, acquired_at) "
                      "VALUES ('Lift', 'access', 90, '2024-01-01')")
         conn.execute("RESET ROLE")
-        assert conn.execute("SELECT reason FROM pgfresh.refresh_changes "
-                            "WHERE view_name = 'mv_booking_trends'").fetchall() == [
-            ("public.equipment INSERT",)]
+        assert conn.execute("SELECT source_table, operation FROM pgfresh.source_changes "
+                            "WHERE source_table = 'public.equipment'").fetchall() == [
+            ("public.equipment", "INSERT")]
     run_alembic(schema_db, "downgrade", "base")
 
 
@@ -171,8 +171,8 @@ def test_functions_refuse_public_and_definers_pin_their_search_path(db):
             assert config[0] == "search_path=pg_catalog, pgfresh", name
     definers = {n for n, _, d, _, _ in procs if d}
     assert {"pgfresh._begin_run(text,text)", "pgfresh._execute_run(bigint,boolean)",
-            "pgfresh.refresh_view_now(text,text,boolean)", "pgfresh.tg__enqueue_refresh()",
-            "pgfresh.tg_bookings__record_rows()", "pgfresh.tg_bookings__record_update()"} <= definers
+            "pgfresh.refresh_view_now(text,text,boolean)", "pgfresh.tg__record_everything()",
+            "pgfresh.tg_bookings__record_update()", "pgfresh._take_changes(text)"} <= definers
 
 
 def test_nothing_of_the_engine_lives_in_public(db):

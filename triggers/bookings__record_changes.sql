@@ -1,26 +1,27 @@
 -- triggers bookings__record_{insert,update,delete,truncate} on public.bookings: record the
 -- machines and days each change touches in pgfresh.source_changes
--- (pgfresh.tg_bookings__record_changes, pgfresh.tg__record_everything for TRUNCATE); the views
+-- (pgfresh.tg_bookings__record_rows, _record_update, tg__record_everything for TRUNCATE); the views
 -- pgfresh.view_sources maps public.bookings to refresh from them.
 -- INSERT and DELETE per statement with transition tables (a batch pays one call); UPDATE
 -- per row, only when the statement sets a column some managed view reads (UPDATE OF: a
 -- bitmap test in C before anything else; the list is every column of public.bookings a
 -- managed view reads, pg_depend, kept in step by tests/test_incremental.py).
+-- requires: functions/tg_bookings__record_rows.sql, functions/tg_bookings__record_update.sql, functions/tg__record_everything.sql
 CREATE TRIGGER bookings__record_insert
 AFTER INSERT ON public.bookings
 REFERENCING NEW TABLE AS changed_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_bookings__record_changes();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_bookings__record_rows();
 
 CREATE TRIGGER bookings__record_update
 AFTER UPDATE OF cancelled_at, created_at, end_at, equipment_id, id, start_at, status, total_amount, user_id
 ON public.bookings
 FOR EACH ROW
-EXECUTE FUNCTION pgfresh.tg_bookings__record_changes();
+EXECUTE FUNCTION pgfresh.tg_bookings__record_update();
 
 CREATE TRIGGER bookings__record_delete
 AFTER DELETE ON public.bookings
 REFERENCING OLD TABLE AS changed_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_bookings__record_changes();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_bookings__record_rows();
 
 CREATE TRIGGER bookings__record_truncate
 AFTER TRUNCATE ON public.bookings

@@ -1,26 +1,27 @@
 -- triggers payments__record_{insert,update,delete,truncate} on public.payments: record the
 -- days each change touches in pgfresh.source_changes
--- (pgfresh.tg_payments__record_changes, pgfresh.tg__record_everything for TRUNCATE); the views
+-- (pgfresh.tg_payments__record_rows, _record_update, tg__record_everything for TRUNCATE); the views
 -- pgfresh.view_sources maps public.payments to refresh from them.
 -- INSERT and DELETE per statement with transition tables (a batch pays one call); UPDATE
 -- per row, only when the statement sets a column some managed view reads (UPDATE OF: a
 -- bitmap test in C before anything else; the list is every column of public.payments a
 -- managed view reads, pg_depend, kept in step by tests/test_incremental.py).
+-- requires: functions/tg_payments__record_rows.sql, functions/tg_payments__record_update.sql, functions/tg__record_everything.sql
 CREATE TRIGGER payments__record_insert
 AFTER INSERT ON public.payments
 REFERENCING NEW TABLE AS changed_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_payments__record_changes();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_payments__record_rows();
 
 CREATE TRIGGER payments__record_update
 AFTER UPDATE OF amount, kind, method, paid_at, status, user_id
 ON public.payments
 FOR EACH ROW
-EXECUTE FUNCTION pgfresh.tg_payments__record_changes();
+EXECUTE FUNCTION pgfresh.tg_payments__record_update();
 
 CREATE TRIGGER payments__record_delete
 AFTER DELETE ON public.payments
 REFERENCING OLD TABLE AS changed_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_payments__record_changes();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_payments__record_rows();
 
 CREATE TRIGGER payments__record_truncate
 AFTER TRUNCATE ON public.payments

@@ -8,17 +8,21 @@ Source files:
   create    functions/_purge_taken_changes.sql
   create    functions/_take_changes.sql
   create    functions/tg__record_everything.sql
-  create    functions/tg_bookings__record_changes.sql
-  create    functions/tg_equipment__record_changes.sql
-  create    functions/tg_equipment_maintenance__record_changes.sql
-  create    functions/tg_equipment_utilization__record_changes.sql
-  create    functions/tg_financial_transactions__record_changes.sql
-  create    functions/tg_insurance_documents__record_changes.sql
-  create    functions/tg_manual_payments__record_changes.sql
-  create    functions/tg_payment_schedules__record_changes.sql
-  create    functions/tg_payments__record_changes.sql
-  create    functions/tg_payout_reconciliations__record_changes.sql
-  create    functions/tg_support_tickets__record_changes.sql
+  create    functions/tg_financial_transactions__record_rows.sql
+  create    functions/tg_financial_transactions__record_update.sql
+  create    functions/tg_insurance_documents__record_rows.sql
+  create    functions/tg_insurance_documents__record_update.sql
+  create    functions/tg_manual_payments__record_rows.sql
+  create    functions/tg_manual_payments__record_update.sql
+  create    functions/tg_payment_schedules__record_rows.sql
+  create    functions/tg_payment_schedules__record_update.sql
+  create    functions/tg_payments__record_rows.sql
+  create    functions/tg_payments__record_update.sql
+  create    functions/tg_payout_reconciliations__record_rows.sql
+  create    functions/tg_payout_reconciliations__record_update.sql
+  create    functions/tg_settings__record_changes.sql
+  create    functions/tg_support_tickets__record_rows.sql
+  create    functions/tg_support_tickets__record_update.sql
   create    tables/change_marks.sql
   create    tables/source_changes.sql
   create    triggers/financial_transactions__record_changes.sql
@@ -35,20 +39,20 @@ Source files:
   replace   functions/_queue_has_work.sql
   replace   functions/purge_history.sql
   replace   functions/refresh_targets.sql
+  replace   functions/tg_bookings__record_rows.sql
+  replace   functions/tg_bookings__record_update.sql
+  replace   functions/tg_equipment__record_rows.sql
+  replace   functions/tg_equipment__record_update.sql
+  replace   functions/tg_equipment_maintenance__record_rows.sql
+  replace   functions/tg_equipment_maintenance__record_update.sql
+  replace   functions/tg_equipment_utilization__record_rows.sql
+  replace   functions/tg_equipment_utilization__record_update.sql
   replace   triggers/bookings__record_changes.sql
   replace   triggers/equipment__record_changes.sql
   replace   triggers/equipment_maintenance__record_changes.sql
   replace   triggers/equipment_utilization__record_changes.sql
   drop      functions/tg__enqueue_refresh.sql
   drop      functions/tg__record_truncate.sql
-  drop      functions/tg_bookings__record_rows.sql
-  drop      functions/tg_bookings__record_update.sql
-  drop      functions/tg_equipment__record_rows.sql
-  drop      functions/tg_equipment__record_update.sql
-  drop      functions/tg_equipment_maintenance__record_rows.sql
-  drop      functions/tg_equipment_maintenance__record_update.sql
-  drop      functions/tg_equipment_utilization__record_rows.sql
-  drop      functions/tg_equipment_utilization__record_update.sql
   drop      tables/refresh_changes.sql
   drop      triggers/financial_transactions__enqueue.sql
   drop      triggers/insurance_documents__enqueue.sql
@@ -59,7 +63,7 @@ Source files:
 
 Revision ID: 0003_capture_per_source_table
 Revises: 0002_production_readiness
-Create Date: 2026-12-01 10:14:27 UTC
+Create Date: 2026-12-01 10:38:24 UTC
 """
 
 from pgfresh.migration import execute_locked, execute_sql
@@ -263,7 +267,7 @@ BEGIN
             CASE WHEN c.source_table = 'public.equipment_maintenance' THEN NULL ELSE c.last_day END,
             NULL, NULL, NULL
         )::pgfresh.source_changes),
-        count(*),
+        count(*)::integer,
         coalesce(bool_or(
             (c.equipment_ids IS NULL AND c.first_day IS NULL AND c.last_day IS NULL)
             OR NOT coalesce(c.source_table = ANY (ARRAY[
@@ -478,7 +482,7 @@ BEGIN
         IF v_incremental THEN
             EXECUTE pg_catalog.format('SELECT pgfresh.%I($1)', '_apply_' || v_view) INTO v_changes USING p_full;
         ELSE
-            SELECT count(*) INTO v_changes FROM pgfresh._take_changes(v_view);
+            SELECT count(c.source_table)::integer INTO v_changes FROM pgfresh._take_changes(v_view) AS c;
             IF v_populated THEN
                 EXECUTE pg_catalog.format('REFRESH MATERIALIZED VIEW CONCURRENTLY analytics.%I', v_view);
             ELSE
@@ -703,7 +707,7 @@ BEGIN
     -- Source changes every view has taken, or that no managed view reads (any age: they
     -- are not history; every refresh purges them too).
     table_name := 'pgfresh.source_changes';
-    deleted := pgfresh._purge_taken_changes();
+    deleted := pgfresh._purge_taken_changes()::bigint;
     RETURN NEXT;
 
     IF v_cron_history IS NOT NULL THEN
@@ -813,8 +817,8 @@ REVOKE ALL ON FUNCTION pgfresh.refresh_targets(text, timestamptz) FROM public;
 # functions/tg__record_everything.sql, as this revision installs it.
 NEW_FUNCTIONS_TG_RECORD_EVERYTHING = '''\
 -- pgfresh.tg__record_everything(): statement trigger for changes after which nothing is
--- known about which keys moved: a TRUNCATE of a captured source table, or any change of
--- pgfresh.settings (a time zone or a threshold can change every row). Records one
+-- known about which keys moved: a TRUNCATE of a captured source table or of
+-- pgfresh.settings. Records one
 -- pgfresh.source_changes row with no machine and no day ("everything") for the table.
 -- requires: tables/source_changes.sql
 -- SECURITY DEFINER: the writer needs no privilege on pgfresh.
@@ -832,19 +836,18 @@ END
 $$;
 
 COMMENT ON FUNCTION pgfresh.tg__record_everything() IS
-'AFTER ... FOR EACH STATEMENT trigger (TRUNCATE of a captured source, any change of pgfresh.settings): records that every key of the table changed (a pgfresh.source_changes row without keys).';
+'AFTER TRUNCATE trigger of the captured sources and pgfresh.settings: records that every key of the table changed (a pgfresh.source_changes row without keys).';
 
 -- Runs only as a trigger; nobody calls it.
 REVOKE ALL ON FUNCTION pgfresh.tg__record_everything() FROM public;
 '''
 
-# functions/tg_bookings__record_changes.sql, as this revision installs it.
-NEW_FUNCTIONS_TG_BOOKINGS_RECORD_CHANGES = '''\
--- pgfresh.tg_bookings__record_changes(): the capture trigger of public.bookings: one
--- pgfresh.source_changes row per INSERT or DELETE statement (transition table changed_rows, so
--- a 1000-row statement pays one call) and per updated row whose columns some managed view
--- reads changed in value, with the names of those columns (the trigger fires only for
--- UPDATE OF them; pgfresh.view_sources.update_columns is applied when a view takes them).
+# functions/tg_bookings__record_rows.sql, as this revision installs it.
+NEW_FUNCTIONS_TG_BOOKINGS_RECORD_ROWS = '''\
+-- pgfresh.tg_bookings__record_rows(): the INSERT and DELETE capture trigger of public.bookings,
+-- per statement: one pgfresh.source_changes row for the rows the statement added or removed
+-- (transition table changed_rows: the INSERT trigger's NEW TABLE, the DELETE trigger's OLD
+-- TABLE), so a 1000-row statement pays one call; nothing when it touched no row.
 -- requires: tables/source_changes.sql
 -- Keys: the machines (equipment_id); the days from the UTC day before the earliest
 -- start_at, end_at, created_at, cancelled_at to the UTC day after the latest (every
@@ -853,39 +856,13 @@ NEW_FUNCTIONS_TG_BOOKINGS_RECORD_CHANGES = '''\
 -- at refresh time (pgfresh._take_changes, from pgfresh.view_sources), so the writer's
 -- statement pays the same whatever the number of views.
 -- SECURITY DEFINER: writers of public.bookings need no privilege on pgfresh.
-CREATE FUNCTION pgfresh.tg_bookings__record_changes()
+CREATE FUNCTION pgfresh.tg_bookings__record_rows()
 RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pgfresh
 AS $$
-DECLARE
-    v_changed text[];
 BEGIN
-    IF TG_LEVEL = 'ROW' THEN
-        v_changed := pg_catalog.array_remove(ARRAY[
-            CASE WHEN OLD.cancelled_at IS DISTINCT FROM NEW.cancelled_at THEN 'cancelled_at' END,
-            CASE WHEN OLD.created_at IS DISTINCT FROM NEW.created_at THEN 'created_at' END,
-            CASE WHEN OLD.end_at IS DISTINCT FROM NEW.end_at THEN 'end_at' END,
-            CASE WHEN OLD.equipment_id IS DISTINCT FROM NEW.equipment_id THEN 'equipment_id' END,
-            CASE WHEN OLD.id IS DISTINCT FROM NEW.id THEN 'id' END,
-            CASE WHEN OLD.start_at IS DISTINCT FROM NEW.start_at THEN 'start_at' END,
-            CASE WHEN OLD.status IS DISTINCT FROM NEW.status THEN 'status' END,
-            CASE WHEN OLD.total_amount IS DISTINCT FROM NEW.total_amount THEN 'total_amount' END,
-            CASE WHEN OLD.user_id IS DISTINCT FROM NEW.user_id THEN 'user_id' END
-        ], NULL);
-        IF v_changed = '{}' THEN
-            RETURN NULL;
-        END IF;
-        INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day, changed_columns)
-        VALUES (
-            'public.bookings', 'UPDATE', ARRAY[OLD.equipment_id, NEW.equipment_id],
-            (least(OLD.start_at, NEW.start_at, OLD.end_at, NEW.end_at, OLD.created_at, NEW.created_at, OLD.cancelled_at, NEW.cancelled_at) AT TIME ZONE 'UTC')::date - 1,
-            (greatest(OLD.start_at, NEW.start_at, OLD.end_at, NEW.end_at, OLD.created_at, NEW.created_at, OLD.cancelled_at, NEW.cancelled_at) AT TIME ZONE 'UTC')::date + 1,
-            v_changed
-        );
-        RETURN NULL;
-    END IF;
     INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day)
     SELECT
         'public.bookings', TG_OP, pg_catalog.array_agg(r.equipment_id),
@@ -897,55 +874,87 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION pgfresh.tg_bookings__record_changes() IS
-'Capture trigger of public.bookings (statement-level AFTER INSERT / DELETE with transition table changed_rows, row-level AFTER UPDATE OF the columns views read): records the machines and days of each change in pgfresh.source_changes.';
+COMMENT ON FUNCTION pgfresh.tg_bookings__record_rows() IS
+'Statement-level AFTER INSERT / AFTER DELETE capture trigger of public.bookings (transition table changed_rows): records the machines and days of the rows added or removed in pgfresh.source_changes.';
 
 -- Runs only as a trigger; nobody calls it.
-REVOKE ALL ON FUNCTION pgfresh.tg_bookings__record_changes() FROM public;
+REVOKE ALL ON FUNCTION pgfresh.tg_bookings__record_rows() FROM public;
 '''
 
-# functions/tg_equipment__record_changes.sql, as this revision installs it.
-NEW_FUNCTIONS_TG_EQUIPMENT_RECORD_CHANGES = '''\
--- pgfresh.tg_equipment__record_changes(): the capture trigger of public.equipment: one
--- pgfresh.source_changes row per INSERT or DELETE statement (transition table changed_rows, so
--- a 1000-row statement pays one call) and per updated row whose columns some managed view
--- reads changed in value, with the names of those columns (the trigger fires only for
--- UPDATE OF them; pgfresh.view_sources.update_columns is applied when a view takes them).
+# functions/tg_bookings__record_update.sql, as this revision installs it.
+NEW_FUNCTIONS_TG_BOOKINGS_RECORD_UPDATE = '''\
+-- pgfresh.tg_bookings__record_update(): the UPDATE capture trigger of public.bookings, per row:
+-- the trigger fires when the statement sets a column some managed view reads (UPDATE OF);
+-- this function records one pgfresh.source_changes row with the keys of the old and the
+-- new row and the names of the columns whose value changed (a view whose
+-- pgfresh.view_sources.update_columns hold none of them does not take it); nothing when
+-- no value changed.
 -- requires: tables/source_changes.sql
--- Keys: the machines (id); no days (every day of those machines).
--- One static INSERT (a cached plan) and nothing else: which views a change concerns is read
--- at refresh time (pgfresh._take_changes, from pgfresh.view_sources), so the writer's
--- statement pays the same whatever the number of views.
--- SECURITY DEFINER: writers of public.equipment need no privilege on pgfresh.
-CREATE FUNCTION pgfresh.tg_equipment__record_changes()
+-- Keys: the machines (equipment_id); the days from the UTC day before the earliest
+-- start_at, end_at, created_at, cancelled_at to the UTC day after the latest (every
+-- local day those instants fall on, whatever the business time zone).
+-- One static INSERT (a cached plan), no lookup: which views a change concerns is read at
+-- refresh time (pgfresh._take_changes).
+-- SECURITY DEFINER: writers of public.bookings need no privilege on pgfresh.
+CREATE FUNCTION pgfresh.tg_bookings__record_update()
 RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pgfresh
 AS $$
 DECLARE
-    v_changed text[];
+    v_changed text[] := pg_catalog.array_remove(ARRAY[
+        CASE WHEN OLD.cancelled_at IS DISTINCT FROM NEW.cancelled_at THEN 'cancelled_at' END,
+        CASE WHEN OLD.created_at IS DISTINCT FROM NEW.created_at THEN 'created_at' END,
+        CASE WHEN OLD.end_at IS DISTINCT FROM NEW.end_at THEN 'end_at' END,
+        CASE WHEN OLD.equipment_id IS DISTINCT FROM NEW.equipment_id THEN 'equipment_id' END,
+        CASE WHEN OLD.id IS DISTINCT FROM NEW.id THEN 'id' END,
+        CASE WHEN OLD.start_at IS DISTINCT FROM NEW.start_at THEN 'start_at' END,
+        CASE WHEN OLD.status IS DISTINCT FROM NEW.status THEN 'status' END,
+        CASE WHEN OLD.total_amount IS DISTINCT FROM NEW.total_amount THEN 'total_amount' END,
+        CASE WHEN OLD.user_id IS DISTINCT FROM NEW.user_id THEN 'user_id' END
+    ], NULL);
 BEGIN
-    IF TG_LEVEL = 'ROW' THEN
-        v_changed := pg_catalog.array_remove(ARRAY[
-            CASE WHEN OLD.acquired_at IS DISTINCT FROM NEW.acquired_at THEN 'acquired_at' END,
-            CASE WHEN OLD.category IS DISTINCT FROM NEW.category THEN 'category' END,
-            CASE WHEN OLD.id IS DISTINCT FROM NEW.id THEN 'id' END,
-            CASE WHEN OLD.name IS DISTINCT FROM NEW.name THEN 'name' END,
-            CASE WHEN OLD.status IS DISTINCT FROM NEW.status THEN 'status' END
-        ], NULL);
-        IF v_changed = '{}' THEN
-            RETURN NULL;
-        END IF;
-        INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day, changed_columns)
-        VALUES (
-            'public.equipment', 'UPDATE', ARRAY[OLD.id, NEW.id],
-            NULL::date,
-            NULL::date,
-            v_changed
-        );
+    IF v_changed = '{}' THEN
         RETURN NULL;
     END IF;
+    INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day, changed_columns)
+    VALUES (
+        'public.bookings', 'UPDATE', ARRAY[OLD.equipment_id, NEW.equipment_id],
+        (least(OLD.start_at, NEW.start_at, OLD.end_at, NEW.end_at, OLD.created_at, NEW.created_at, OLD.cancelled_at, NEW.cancelled_at) AT TIME ZONE 'UTC')::date - 1,
+        (greatest(OLD.start_at, NEW.start_at, OLD.end_at, NEW.end_at, OLD.created_at, NEW.created_at, OLD.cancelled_at, NEW.cancelled_at) AT TIME ZONE 'UTC')::date + 1,
+        v_changed
+    );
+    RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION pgfresh.tg_bookings__record_update() IS
+'Row-level AFTER UPDATE OF <columns views read> capture trigger of public.bookings: records the machines and days of the old and new row and the columns that changed in value in pgfresh.source_changes.';
+
+-- Runs only as a trigger; nobody calls it.
+REVOKE ALL ON FUNCTION pgfresh.tg_bookings__record_update() FROM public;
+'''
+
+# functions/tg_equipment__record_rows.sql, as this revision installs it.
+NEW_FUNCTIONS_TG_EQUIPMENT_RECORD_ROWS = '''\
+-- pgfresh.tg_equipment__record_rows(): the INSERT and DELETE capture trigger of public.equipment,
+-- per statement: one pgfresh.source_changes row for the rows the statement added or removed
+-- (transition table changed_rows: the INSERT trigger's NEW TABLE, the DELETE trigger's OLD
+-- TABLE), so a 1000-row statement pays one call; nothing when it touched no row.
+-- requires: tables/source_changes.sql
+-- Keys: the machines (id); no days (every day of those machines).
+-- One static INSERT (a cached plan) and nothing else: which views a change concerns is read
+-- at refresh time (pgfresh._take_changes, from pgfresh.view_sources), so the writer's
+-- statement pays the same whatever the number of views.
+-- SECURITY DEFINER: writers of public.equipment need no privilege on pgfresh.
+CREATE FUNCTION pgfresh.tg_equipment__record_rows()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pgfresh
+AS $$
+BEGIN
     INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day)
     SELECT
         'public.equipment', TG_OP, pg_catalog.array_agg(r.id),
@@ -957,20 +966,68 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION pgfresh.tg_equipment__record_changes() IS
-'Capture trigger of public.equipment (statement-level AFTER INSERT / DELETE with transition table changed_rows, row-level AFTER UPDATE OF the columns views read): records the machines and days of each change in pgfresh.source_changes.';
+COMMENT ON FUNCTION pgfresh.tg_equipment__record_rows() IS
+'Statement-level AFTER INSERT / AFTER DELETE capture trigger of public.equipment (transition table changed_rows): records the machines and days of the rows added or removed in pgfresh.source_changes.';
 
 -- Runs only as a trigger; nobody calls it.
-REVOKE ALL ON FUNCTION pgfresh.tg_equipment__record_changes() FROM public;
+REVOKE ALL ON FUNCTION pgfresh.tg_equipment__record_rows() FROM public;
 '''
 
-# functions/tg_equipment_maintenance__record_changes.sql, as this revision installs it.
-NEW_FUNCTIONS_TG_EQUIPMENT_MAINTENANCE_RECORD_CHANGES = '''\
--- pgfresh.tg_equipment_maintenance__record_changes(): the capture trigger of public.equipment_maintenance: one
--- pgfresh.source_changes row per INSERT or DELETE statement (transition table changed_rows, so
--- a 1000-row statement pays one call) and per updated row whose columns some managed view
--- reads changed in value, with the names of those columns (the trigger fires only for
--- UPDATE OF them; pgfresh.view_sources.update_columns is applied when a view takes them).
+# functions/tg_equipment__record_update.sql, as this revision installs it.
+NEW_FUNCTIONS_TG_EQUIPMENT_RECORD_UPDATE = '''\
+-- pgfresh.tg_equipment__record_update(): the UPDATE capture trigger of public.equipment, per row:
+-- the trigger fires when the statement sets a column some managed view reads (UPDATE OF);
+-- this function records one pgfresh.source_changes row with the keys of the old and the
+-- new row and the names of the columns whose value changed (a view whose
+-- pgfresh.view_sources.update_columns hold none of them does not take it); nothing when
+-- no value changed.
+-- requires: tables/source_changes.sql
+-- Keys: the machines (id); no days (every day of those machines).
+-- One static INSERT (a cached plan), no lookup: which views a change concerns is read at
+-- refresh time (pgfresh._take_changes).
+-- SECURITY DEFINER: writers of public.equipment need no privilege on pgfresh.
+CREATE FUNCTION pgfresh.tg_equipment__record_update()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pgfresh
+AS $$
+DECLARE
+    v_changed text[] := pg_catalog.array_remove(ARRAY[
+        CASE WHEN OLD.acquired_at IS DISTINCT FROM NEW.acquired_at THEN 'acquired_at' END,
+        CASE WHEN OLD.category IS DISTINCT FROM NEW.category THEN 'category' END,
+        CASE WHEN OLD.id IS DISTINCT FROM NEW.id THEN 'id' END,
+        CASE WHEN OLD.name IS DISTINCT FROM NEW.name THEN 'name' END,
+        CASE WHEN OLD.status IS DISTINCT FROM NEW.status THEN 'status' END
+    ], NULL);
+BEGIN
+    IF v_changed = '{}' THEN
+        RETURN NULL;
+    END IF;
+    INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day, changed_columns)
+    VALUES (
+        'public.equipment', 'UPDATE', ARRAY[OLD.id, NEW.id],
+        NULL::date,
+        NULL::date,
+        v_changed
+    );
+    RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION pgfresh.tg_equipment__record_update() IS
+'Row-level AFTER UPDATE OF <columns views read> capture trigger of public.equipment: records the machines and days of the old and new row and the columns that changed in value in pgfresh.source_changes.';
+
+-- Runs only as a trigger; nobody calls it.
+REVOKE ALL ON FUNCTION pgfresh.tg_equipment__record_update() FROM public;
+'''
+
+# functions/tg_equipment_maintenance__record_rows.sql, as this revision installs it.
+NEW_FUNCTIONS_TG_EQUIPMENT_MAINTENANCE_RECORD_ROWS = '''\
+-- pgfresh.tg_equipment_maintenance__record_rows(): the INSERT and DELETE capture trigger of public.equipment_maintenance,
+-- per statement: one pgfresh.source_changes row for the rows the statement added or removed
+-- (transition table changed_rows: the INSERT trigger's NEW TABLE, the DELETE trigger's OLD
+-- TABLE), so a 1000-row statement pays one call; nothing when it touched no row.
 -- requires: tables/source_changes.sql
 -- Keys: the machines (equipment_id); the days from the UTC day before the earliest
 -- started_at, completed_at, next_due_at to the UTC day after the latest (every local
@@ -979,36 +1036,13 @@ NEW_FUNCTIONS_TG_EQUIPMENT_MAINTENANCE_RECORD_CHANGES = '''\
 -- at refresh time (pgfresh._take_changes, from pgfresh.view_sources), so the writer's
 -- statement pays the same whatever the number of views.
 -- SECURITY DEFINER: writers of public.equipment_maintenance need no privilege on pgfresh.
-CREATE FUNCTION pgfresh.tg_equipment_maintenance__record_changes()
+CREATE FUNCTION pgfresh.tg_equipment_maintenance__record_rows()
 RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pgfresh
 AS $$
-DECLARE
-    v_changed text[];
 BEGIN
-    IF TG_LEVEL = 'ROW' THEN
-        v_changed := pg_catalog.array_remove(ARRAY[
-            CASE WHEN OLD.completed_at IS DISTINCT FROM NEW.completed_at THEN 'completed_at' END,
-            CASE WHEN OLD.equipment_id IS DISTINCT FROM NEW.equipment_id THEN 'equipment_id' END,
-            CASE WHEN OLD.id IS DISTINCT FROM NEW.id THEN 'id' END,
-            CASE WHEN OLD.next_due_at IS DISTINCT FROM NEW.next_due_at THEN 'next_due_at' END,
-            CASE WHEN OLD.started_at IS DISTINCT FROM NEW.started_at THEN 'started_at' END,
-            CASE WHEN OLD.status IS DISTINCT FROM NEW.status THEN 'status' END
-        ], NULL);
-        IF v_changed = '{}' THEN
-            RETURN NULL;
-        END IF;
-        INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day, changed_columns)
-        VALUES (
-            'public.equipment_maintenance', 'UPDATE', ARRAY[OLD.equipment_id, NEW.equipment_id],
-            (least(OLD.started_at, NEW.started_at, OLD.completed_at, NEW.completed_at, OLD.next_due_at, NEW.next_due_at) AT TIME ZONE 'UTC')::date - 1,
-            (greatest(OLD.started_at, NEW.started_at, OLD.completed_at, NEW.completed_at, OLD.next_due_at, NEW.next_due_at) AT TIME ZONE 'UTC')::date + 1,
-            v_changed
-        );
-        RETURN NULL;
-    END IF;
     INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day)
     SELECT
         'public.equipment_maintenance', TG_OP, pg_catalog.array_agg(r.equipment_id),
@@ -1020,54 +1054,84 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION pgfresh.tg_equipment_maintenance__record_changes() IS
-'Capture trigger of public.equipment_maintenance (statement-level AFTER INSERT / DELETE with transition table changed_rows, row-level AFTER UPDATE OF the columns views read): records the machines and days of each change in pgfresh.source_changes.';
+COMMENT ON FUNCTION pgfresh.tg_equipment_maintenance__record_rows() IS
+'Statement-level AFTER INSERT / AFTER DELETE capture trigger of public.equipment_maintenance (transition table changed_rows): records the machines and days of the rows added or removed in pgfresh.source_changes.';
 
 -- Runs only as a trigger; nobody calls it.
-REVOKE ALL ON FUNCTION pgfresh.tg_equipment_maintenance__record_changes() FROM public;
+REVOKE ALL ON FUNCTION pgfresh.tg_equipment_maintenance__record_rows() FROM public;
 '''
 
-# functions/tg_equipment_utilization__record_changes.sql, as this revision installs it.
-NEW_FUNCTIONS_TG_EQUIPMENT_UTILIZATION_RECORD_CHANGES = '''\
--- pgfresh.tg_equipment_utilization__record_changes(): the capture trigger of public.equipment_utilization: one
--- pgfresh.source_changes row per INSERT or DELETE statement (transition table changed_rows, so
--- a 1000-row statement pays one call) and per updated row whose columns some managed view
--- reads changed in value, with the names of those columns (the trigger fires only for
--- UPDATE OF them; pgfresh.view_sources.update_columns is applied when a view takes them).
+# functions/tg_equipment_maintenance__record_update.sql, as this revision installs it.
+NEW_FUNCTIONS_TG_EQUIPMENT_MAINTENANCE_RECORD_UPDATE = '''\
+-- pgfresh.tg_equipment_maintenance__record_update(): the UPDATE capture trigger of public.equipment_maintenance, per row:
+-- the trigger fires when the statement sets a column some managed view reads (UPDATE OF);
+-- this function records one pgfresh.source_changes row with the keys of the old and the
+-- new row and the names of the columns whose value changed (a view whose
+-- pgfresh.view_sources.update_columns hold none of them does not take it); nothing when
+-- no value changed.
 -- requires: tables/source_changes.sql
--- Keys: the machines (equipment_id); the local days (usage_date, exact).
--- One static INSERT (a cached plan) and nothing else: which views a change concerns is read
--- at refresh time (pgfresh._take_changes, from pgfresh.view_sources), so the writer's
--- statement pays the same whatever the number of views.
--- SECURITY DEFINER: writers of public.equipment_utilization need no privilege on pgfresh.
-CREATE FUNCTION pgfresh.tg_equipment_utilization__record_changes()
+-- Keys: the machines (equipment_id); the days from the UTC day before the earliest
+-- started_at, completed_at, next_due_at to the UTC day after the latest (every local
+-- day those instants fall on, whatever the business time zone).
+-- One static INSERT (a cached plan), no lookup: which views a change concerns is read at
+-- refresh time (pgfresh._take_changes).
+-- SECURITY DEFINER: writers of public.equipment_maintenance need no privilege on pgfresh.
+CREATE FUNCTION pgfresh.tg_equipment_maintenance__record_update()
 RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pgfresh
 AS $$
 DECLARE
-    v_changed text[];
+    v_changed text[] := pg_catalog.array_remove(ARRAY[
+        CASE WHEN OLD.completed_at IS DISTINCT FROM NEW.completed_at THEN 'completed_at' END,
+        CASE WHEN OLD.equipment_id IS DISTINCT FROM NEW.equipment_id THEN 'equipment_id' END,
+        CASE WHEN OLD.id IS DISTINCT FROM NEW.id THEN 'id' END,
+        CASE WHEN OLD.next_due_at IS DISTINCT FROM NEW.next_due_at THEN 'next_due_at' END,
+        CASE WHEN OLD.started_at IS DISTINCT FROM NEW.started_at THEN 'started_at' END,
+        CASE WHEN OLD.status IS DISTINCT FROM NEW.status THEN 'status' END
+    ], NULL);
 BEGIN
-    IF TG_LEVEL = 'ROW' THEN
-        v_changed := pg_catalog.array_remove(ARRAY[
-            CASE WHEN OLD.equipment_id IS DISTINCT FROM NEW.equipment_id THEN 'equipment_id' END,
-            CASE WHEN OLD.hours_available IS DISTINCT FROM NEW.hours_available THEN 'hours_available' END,
-            CASE WHEN OLD.hours_used IS DISTINCT FROM NEW.hours_used THEN 'hours_used' END,
-            CASE WHEN OLD.usage_date IS DISTINCT FROM NEW.usage_date THEN 'usage_date' END
-        ], NULL);
-        IF v_changed = '{}' THEN
-            RETURN NULL;
-        END IF;
-        INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day, changed_columns)
-        VALUES (
-            'public.equipment_utilization', 'UPDATE', ARRAY[OLD.equipment_id, NEW.equipment_id],
-            least(OLD.usage_date, NEW.usage_date),
-            greatest(OLD.usage_date, NEW.usage_date),
-            v_changed
-        );
+    IF v_changed = '{}' THEN
         RETURN NULL;
     END IF;
+    INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day, changed_columns)
+    VALUES (
+        'public.equipment_maintenance', 'UPDATE', ARRAY[OLD.equipment_id, NEW.equipment_id],
+        (least(OLD.started_at, NEW.started_at, OLD.completed_at, NEW.completed_at, OLD.next_due_at, NEW.next_due_at) AT TIME ZONE 'UTC')::date - 1,
+        (greatest(OLD.started_at, NEW.started_at, OLD.completed_at, NEW.completed_at, OLD.next_due_at, NEW.next_due_at) AT TIME ZONE 'UTC')::date + 1,
+        v_changed
+    );
+    RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION pgfresh.tg_equipment_maintenance__record_update() IS
+'Row-level AFTER UPDATE OF <columns views read> capture trigger of public.equipment_maintenance: records the machines and days of the old and new row and the columns that changed in value in pgfresh.source_changes.';
+
+-- Runs only as a trigger; nobody calls it.
+REVOKE ALL ON FUNCTION pgfresh.tg_equipment_maintenance__record_update() FROM public;
+'''
+
+# functions/tg_equipment_utilization__record_rows.sql, as this revision installs it.
+NEW_FUNCTIONS_TG_EQUIPMENT_UTILIZATION_RECORD_ROWS = '''\
+-- pgfresh.tg_equipment_utilization__record_rows(): the INSERT and DELETE capture trigger of public.equipment_utilization,
+-- per statement: one pgfresh.source_changes row for the rows the statement added or removed
+-- (transition table changed_rows: the INSERT trigger's NEW TABLE, the DELETE trigger's OLD
+-- TABLE), so a 1000-row statement pays one call; nothing when it touched no row.
+-- requires: tables/source_changes.sql
+-- Keys: the machines (equipment_id); the local days (usage_date, exact).
+-- One static INSERT (a cached plan) and nothing else: which views a change concerns is read
+-- at refresh time (pgfresh._take_changes, from pgfresh.view_sources), so the writer's
+-- statement pays the same whatever the number of views.
+-- SECURITY DEFINER: writers of public.equipment_utilization need no privilege on pgfresh.
+CREATE FUNCTION pgfresh.tg_equipment_utilization__record_rows()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pgfresh
+AS $$
+BEGIN
     INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day)
     SELECT
         'public.equipment_utilization', TG_OP, pg_catalog.array_agg(r.equipment_id),
@@ -1079,20 +1143,67 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION pgfresh.tg_equipment_utilization__record_changes() IS
-'Capture trigger of public.equipment_utilization (statement-level AFTER INSERT / DELETE with transition table changed_rows, row-level AFTER UPDATE OF the columns views read): records the machines and days of each change in pgfresh.source_changes.';
+COMMENT ON FUNCTION pgfresh.tg_equipment_utilization__record_rows() IS
+'Statement-level AFTER INSERT / AFTER DELETE capture trigger of public.equipment_utilization (transition table changed_rows): records the machines and days of the rows added or removed in pgfresh.source_changes.';
 
 -- Runs only as a trigger; nobody calls it.
-REVOKE ALL ON FUNCTION pgfresh.tg_equipment_utilization__record_changes() FROM public;
+REVOKE ALL ON FUNCTION pgfresh.tg_equipment_utilization__record_rows() FROM public;
 '''
 
-# functions/tg_financial_transactions__record_changes.sql, as this revision installs it.
-NEW_FUNCTIONS_TG_FINANCIAL_TRANSACTIONS_RECORD_CHANGES = '''\
--- pgfresh.tg_financial_transactions__record_changes(): the capture trigger of public.financial_transactions: one
--- pgfresh.source_changes row per INSERT or DELETE statement (transition table changed_rows, so
--- a 1000-row statement pays one call) and per updated row whose columns some managed view
--- reads changed in value, with the names of those columns (the trigger fires only for
--- UPDATE OF them; pgfresh.view_sources.update_columns is applied when a view takes them).
+# functions/tg_equipment_utilization__record_update.sql, as this revision installs it.
+NEW_FUNCTIONS_TG_EQUIPMENT_UTILIZATION_RECORD_UPDATE = '''\
+-- pgfresh.tg_equipment_utilization__record_update(): the UPDATE capture trigger of public.equipment_utilization, per row:
+-- the trigger fires when the statement sets a column some managed view reads (UPDATE OF);
+-- this function records one pgfresh.source_changes row with the keys of the old and the
+-- new row and the names of the columns whose value changed (a view whose
+-- pgfresh.view_sources.update_columns hold none of them does not take it); nothing when
+-- no value changed.
+-- requires: tables/source_changes.sql
+-- Keys: the machines (equipment_id); the local days (usage_date, exact).
+-- One static INSERT (a cached plan), no lookup: which views a change concerns is read at
+-- refresh time (pgfresh._take_changes).
+-- SECURITY DEFINER: writers of public.equipment_utilization need no privilege on pgfresh.
+CREATE FUNCTION pgfresh.tg_equipment_utilization__record_update()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pgfresh
+AS $$
+DECLARE
+    v_changed text[] := pg_catalog.array_remove(ARRAY[
+        CASE WHEN OLD.equipment_id IS DISTINCT FROM NEW.equipment_id THEN 'equipment_id' END,
+        CASE WHEN OLD.hours_available IS DISTINCT FROM NEW.hours_available THEN 'hours_available' END,
+        CASE WHEN OLD.hours_used IS DISTINCT FROM NEW.hours_used THEN 'hours_used' END,
+        CASE WHEN OLD.usage_date IS DISTINCT FROM NEW.usage_date THEN 'usage_date' END
+    ], NULL);
+BEGIN
+    IF v_changed = '{}' THEN
+        RETURN NULL;
+    END IF;
+    INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day, changed_columns)
+    VALUES (
+        'public.equipment_utilization', 'UPDATE', ARRAY[OLD.equipment_id, NEW.equipment_id],
+        least(OLD.usage_date, NEW.usage_date),
+        greatest(OLD.usage_date, NEW.usage_date),
+        v_changed
+    );
+    RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION pgfresh.tg_equipment_utilization__record_update() IS
+'Row-level AFTER UPDATE OF <columns views read> capture trigger of public.equipment_utilization: records the machines and days of the old and new row and the columns that changed in value in pgfresh.source_changes.';
+
+-- Runs only as a trigger; nobody calls it.
+REVOKE ALL ON FUNCTION pgfresh.tg_equipment_utilization__record_update() FROM public;
+'''
+
+# functions/tg_financial_transactions__record_rows.sql, as this revision installs it.
+NEW_FUNCTIONS_TG_FINANCIAL_TRANSACTIONS_RECORD_ROWS = '''\
+-- pgfresh.tg_financial_transactions__record_rows(): the INSERT and DELETE capture trigger of public.financial_transactions,
+-- per statement: one pgfresh.source_changes row for the rows the statement added or removed
+-- (transition table changed_rows: the INSERT trigger's NEW TABLE, the DELETE trigger's OLD
+-- TABLE), so a 1000-row statement pays one call; nothing when it touched no row.
 -- requires: tables/source_changes.sql
 -- Keys: no machines (the table has none); the days from the UTC day before the earliest
 -- occurred_at, created_at to the UTC day after the latest (every local day those
@@ -1101,33 +1212,13 @@ NEW_FUNCTIONS_TG_FINANCIAL_TRANSACTIONS_RECORD_CHANGES = '''\
 -- at refresh time (pgfresh._take_changes, from pgfresh.view_sources), so the writer's
 -- statement pays the same whatever the number of views.
 -- SECURITY DEFINER: writers of public.financial_transactions need no privilege on pgfresh.
-CREATE FUNCTION pgfresh.tg_financial_transactions__record_changes()
+CREATE FUNCTION pgfresh.tg_financial_transactions__record_rows()
 RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pgfresh
 AS $$
-DECLARE
-    v_changed text[];
 BEGIN
-    IF TG_LEVEL = 'ROW' THEN
-        v_changed := pg_catalog.array_remove(ARRAY[
-            CASE WHEN OLD.amount IS DISTINCT FROM NEW.amount THEN 'amount' END,
-            CASE WHEN OLD.kind IS DISTINCT FROM NEW.kind THEN 'kind' END,
-            CASE WHEN OLD.occurred_at IS DISTINCT FROM NEW.occurred_at THEN 'occurred_at' END
-        ], NULL);
-        IF v_changed = '{}' THEN
-            RETURN NULL;
-        END IF;
-        INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day, changed_columns)
-        VALUES (
-            'public.financial_transactions', 'UPDATE', NULL::uuid[],
-            (least(OLD.occurred_at, NEW.occurred_at, OLD.created_at, NEW.created_at) AT TIME ZONE 'UTC')::date - 1,
-            (greatest(OLD.occurred_at, NEW.occurred_at, OLD.created_at, NEW.created_at) AT TIME ZONE 'UTC')::date + 1,
-            v_changed
-        );
-        RETURN NULL;
-    END IF;
     INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day)
     SELECT
         'public.financial_transactions', TG_OP, NULL::uuid[],
@@ -1139,20 +1230,68 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION pgfresh.tg_financial_transactions__record_changes() IS
-'Capture trigger of public.financial_transactions (statement-level AFTER INSERT / DELETE with transition table changed_rows, row-level AFTER UPDATE OF the columns views read): records no machines and days of each change in pgfresh.source_changes.';
+COMMENT ON FUNCTION pgfresh.tg_financial_transactions__record_rows() IS
+'Statement-level AFTER INSERT / AFTER DELETE capture trigger of public.financial_transactions (transition table changed_rows): records no machines and days of the rows added or removed in pgfresh.source_changes.';
 
 -- Runs only as a trigger; nobody calls it.
-REVOKE ALL ON FUNCTION pgfresh.tg_financial_transactions__record_changes() FROM public;
+REVOKE ALL ON FUNCTION pgfresh.tg_financial_transactions__record_rows() FROM public;
 '''
 
-# functions/tg_insurance_documents__record_changes.sql, as this revision installs it.
-NEW_FUNCTIONS_TG_INSURANCE_DOCUMENTS_RECORD_CHANGES = '''\
--- pgfresh.tg_insurance_documents__record_changes(): the capture trigger of public.insurance_documents: one
--- pgfresh.source_changes row per INSERT or DELETE statement (transition table changed_rows, so
--- a 1000-row statement pays one call) and per updated row whose columns some managed view
--- reads changed in value, with the names of those columns (the trigger fires only for
--- UPDATE OF them; pgfresh.view_sources.update_columns is applied when a view takes them).
+# functions/tg_financial_transactions__record_update.sql, as this revision installs it.
+NEW_FUNCTIONS_TG_FINANCIAL_TRANSACTIONS_RECORD_UPDATE = '''\
+-- pgfresh.tg_financial_transactions__record_update(): the UPDATE capture trigger of public.financial_transactions, per row:
+-- the trigger fires when the statement sets a column some managed view reads (UPDATE OF);
+-- this function records one pgfresh.source_changes row with the keys of the old and the
+-- new row and the names of the columns whose value changed (a view whose
+-- pgfresh.view_sources.update_columns hold none of them does not take it); nothing when
+-- no value changed.
+-- requires: tables/source_changes.sql
+-- Keys: no machines (the table has none); the days from the UTC day before the earliest
+-- occurred_at, created_at to the UTC day after the latest (every local day those
+-- instants fall on, whatever the business time zone).
+-- One static INSERT (a cached plan), no lookup: which views a change concerns is read at
+-- refresh time (pgfresh._take_changes).
+-- SECURITY DEFINER: writers of public.financial_transactions need no privilege on pgfresh.
+CREATE FUNCTION pgfresh.tg_financial_transactions__record_update()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pgfresh
+AS $$
+DECLARE
+    v_changed text[] := pg_catalog.array_remove(ARRAY[
+        CASE WHEN OLD.amount IS DISTINCT FROM NEW.amount THEN 'amount' END,
+        CASE WHEN OLD.kind IS DISTINCT FROM NEW.kind THEN 'kind' END,
+        CASE WHEN OLD.occurred_at IS DISTINCT FROM NEW.occurred_at THEN 'occurred_at' END
+    ], NULL);
+BEGIN
+    IF v_changed = '{}' THEN
+        RETURN NULL;
+    END IF;
+    INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day, changed_columns)
+    VALUES (
+        'public.financial_transactions', 'UPDATE', NULL::uuid[],
+        (least(OLD.occurred_at, NEW.occurred_at, OLD.created_at, NEW.created_at) AT TIME ZONE 'UTC')::date - 1,
+        (greatest(OLD.occurred_at, NEW.occurred_at, OLD.created_at, NEW.created_at) AT TIME ZONE 'UTC')::date + 1,
+        v_changed
+    );
+    RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION pgfresh.tg_financial_transactions__record_update() IS
+'Row-level AFTER UPDATE OF <columns views read> capture trigger of public.financial_transactions: records no machines and days of the old and new row and the columns that changed in value in pgfresh.source_changes.';
+
+-- Runs only as a trigger; nobody calls it.
+REVOKE ALL ON FUNCTION pgfresh.tg_financial_transactions__record_update() FROM public;
+'''
+
+# functions/tg_insurance_documents__record_rows.sql, as this revision installs it.
+NEW_FUNCTIONS_TG_INSURANCE_DOCUMENTS_RECORD_ROWS = '''\
+-- pgfresh.tg_insurance_documents__record_rows(): the INSERT and DELETE capture trigger of public.insurance_documents,
+-- per statement: one pgfresh.source_changes row for the rows the statement added or removed
+-- (transition table changed_rows: the INSERT trigger's NEW TABLE, the DELETE trigger's OLD
+-- TABLE), so a 1000-row statement pays one call; nothing when it touched no row.
 -- requires: tables/source_changes.sql
 -- Keys: no machines (the table has none); the days from the UTC day before the earliest
 -- submitted_at, due_at, reviewed_at, expires_at, created_at to the UTC day after the
@@ -1161,38 +1300,13 @@ NEW_FUNCTIONS_TG_INSURANCE_DOCUMENTS_RECORD_CHANGES = '''\
 -- at refresh time (pgfresh._take_changes, from pgfresh.view_sources), so the writer's
 -- statement pays the same whatever the number of views.
 -- SECURITY DEFINER: writers of public.insurance_documents need no privilege on pgfresh.
-CREATE FUNCTION pgfresh.tg_insurance_documents__record_changes()
+CREATE FUNCTION pgfresh.tg_insurance_documents__record_rows()
 RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pgfresh
 AS $$
-DECLARE
-    v_changed text[];
 BEGIN
-    IF TG_LEVEL = 'ROW' THEN
-        v_changed := pg_catalog.array_remove(ARRAY[
-            CASE WHEN OLD.booking_id IS DISTINCT FROM NEW.booking_id THEN 'booking_id' END,
-            CASE WHEN OLD.created_at IS DISTINCT FROM NEW.created_at THEN 'created_at' END,
-            CASE WHEN OLD.due_at IS DISTINCT FROM NEW.due_at THEN 'due_at' END,
-            CASE WHEN OLD.id IS DISTINCT FROM NEW.id THEN 'id' END,
-            CASE WHEN OLD.reviewed_at IS DISTINCT FROM NEW.reviewed_at THEN 'reviewed_at' END,
-            CASE WHEN OLD.status IS DISTINCT FROM NEW.status THEN 'status' END,
-            CASE WHEN OLD.submitted_at IS DISTINCT FROM NEW.submitted_at THEN 'submitted_at' END,
-            CASE WHEN OLD.user_id IS DISTINCT FROM NEW.user_id THEN 'user_id' END
-        ], NULL);
-        IF v_changed = '{}' THEN
-            RETURN NULL;
-        END IF;
-        INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day, changed_columns)
-        VALUES (
-            'public.insurance_documents', 'UPDATE', NULL::uuid[],
-            (least(OLD.submitted_at, NEW.submitted_at, OLD.due_at, NEW.due_at, OLD.reviewed_at, NEW.reviewed_at, OLD.expires_at, NEW.expires_at, OLD.created_at, NEW.created_at) AT TIME ZONE 'UTC')::date - 1,
-            (greatest(OLD.submitted_at, NEW.submitted_at, OLD.due_at, NEW.due_at, OLD.reviewed_at, NEW.reviewed_at, OLD.expires_at, NEW.expires_at, OLD.created_at, NEW.created_at) AT TIME ZONE 'UTC')::date + 1,
-            v_changed
-        );
-        RETURN NULL;
-    END IF;
     INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day)
     SELECT
         'public.insurance_documents', TG_OP, NULL::uuid[],
@@ -1204,20 +1318,73 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION pgfresh.tg_insurance_documents__record_changes() IS
-'Capture trigger of public.insurance_documents (statement-level AFTER INSERT / DELETE with transition table changed_rows, row-level AFTER UPDATE OF the columns views read): records no machines and days of each change in pgfresh.source_changes.';
+COMMENT ON FUNCTION pgfresh.tg_insurance_documents__record_rows() IS
+'Statement-level AFTER INSERT / AFTER DELETE capture trigger of public.insurance_documents (transition table changed_rows): records no machines and days of the rows added or removed in pgfresh.source_changes.';
 
 -- Runs only as a trigger; nobody calls it.
-REVOKE ALL ON FUNCTION pgfresh.tg_insurance_documents__record_changes() FROM public;
+REVOKE ALL ON FUNCTION pgfresh.tg_insurance_documents__record_rows() FROM public;
 '''
 
-# functions/tg_manual_payments__record_changes.sql, as this revision installs it.
-NEW_FUNCTIONS_TG_MANUAL_PAYMENTS_RECORD_CHANGES = '''\
--- pgfresh.tg_manual_payments__record_changes(): the capture trigger of public.manual_payments: one
--- pgfresh.source_changes row per INSERT or DELETE statement (transition table changed_rows, so
--- a 1000-row statement pays one call) and per updated row whose columns some managed view
--- reads changed in value, with the names of those columns (the trigger fires only for
--- UPDATE OF them; pgfresh.view_sources.update_columns is applied when a view takes them).
+# functions/tg_insurance_documents__record_update.sql, as this revision installs it.
+NEW_FUNCTIONS_TG_INSURANCE_DOCUMENTS_RECORD_UPDATE = '''\
+-- pgfresh.tg_insurance_documents__record_update(): the UPDATE capture trigger of public.insurance_documents, per row:
+-- the trigger fires when the statement sets a column some managed view reads (UPDATE OF);
+-- this function records one pgfresh.source_changes row with the keys of the old and the
+-- new row and the names of the columns whose value changed (a view whose
+-- pgfresh.view_sources.update_columns hold none of them does not take it); nothing when
+-- no value changed.
+-- requires: tables/source_changes.sql
+-- Keys: no machines (the table has none); the days from the UTC day before the earliest
+-- submitted_at, due_at, reviewed_at, expires_at, created_at to the UTC day after the
+-- latest (every local day those instants fall on, whatever the business time zone).
+-- One static INSERT (a cached plan), no lookup: which views a change concerns is read at
+-- refresh time (pgfresh._take_changes).
+-- SECURITY DEFINER: writers of public.insurance_documents need no privilege on pgfresh.
+CREATE FUNCTION pgfresh.tg_insurance_documents__record_update()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pgfresh
+AS $$
+DECLARE
+    v_changed text[] := pg_catalog.array_remove(ARRAY[
+        CASE WHEN OLD.booking_id IS DISTINCT FROM NEW.booking_id THEN 'booking_id' END,
+        CASE WHEN OLD.created_at IS DISTINCT FROM NEW.created_at THEN 'created_at' END,
+        CASE WHEN OLD.due_at IS DISTINCT FROM NEW.due_at THEN 'due_at' END,
+        CASE WHEN OLD.id IS DISTINCT FROM NEW.id THEN 'id' END,
+        CASE WHEN OLD.reviewed_at IS DISTINCT FROM NEW.reviewed_at THEN 'reviewed_at' END,
+        CASE WHEN OLD.status IS DISTINCT FROM NEW.status THEN 'status' END,
+        CASE WHEN OLD.submitted_at IS DISTINCT FROM NEW.submitted_at THEN 'submitted_at' END,
+        CASE WHEN OLD.user_id IS DISTINCT FROM NEW.user_id THEN 'user_id' END
+    ], NULL);
+BEGIN
+    IF v_changed = '{}' THEN
+        RETURN NULL;
+    END IF;
+    INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day, changed_columns)
+    VALUES (
+        'public.insurance_documents', 'UPDATE', NULL::uuid[],
+        (least(OLD.submitted_at, NEW.submitted_at, OLD.due_at, NEW.due_at, OLD.reviewed_at, NEW.reviewed_at, OLD.expires_at, NEW.expires_at, OLD.created_at, NEW.created_at) AT TIME ZONE 'UTC')::date - 1,
+        (greatest(OLD.submitted_at, NEW.submitted_at, OLD.due_at, NEW.due_at, OLD.reviewed_at, NEW.reviewed_at, OLD.expires_at, NEW.expires_at, OLD.created_at, NEW.created_at) AT TIME ZONE 'UTC')::date + 1,
+        v_changed
+    );
+    RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION pgfresh.tg_insurance_documents__record_update() IS
+'Row-level AFTER UPDATE OF <columns views read> capture trigger of public.insurance_documents: records no machines and days of the old and new row and the columns that changed in value in pgfresh.source_changes.';
+
+-- Runs only as a trigger; nobody calls it.
+REVOKE ALL ON FUNCTION pgfresh.tg_insurance_documents__record_update() FROM public;
+'''
+
+# functions/tg_manual_payments__record_rows.sql, as this revision installs it.
+NEW_FUNCTIONS_TG_MANUAL_PAYMENTS_RECORD_ROWS = '''\
+-- pgfresh.tg_manual_payments__record_rows(): the INSERT and DELETE capture trigger of public.manual_payments,
+-- per statement: one pgfresh.source_changes row for the rows the statement added or removed
+-- (transition table changed_rows: the INSERT trigger's NEW TABLE, the DELETE trigger's OLD
+-- TABLE), so a 1000-row statement pays one call; nothing when it touched no row.
 -- requires: tables/source_changes.sql
 -- Keys: no machines (the table has none); the days from the UTC day before the earliest
 -- received_at, created_at to the UTC day after the latest (every local day those
@@ -1226,33 +1393,13 @@ NEW_FUNCTIONS_TG_MANUAL_PAYMENTS_RECORD_CHANGES = '''\
 -- at refresh time (pgfresh._take_changes, from pgfresh.view_sources), so the writer's
 -- statement pays the same whatever the number of views.
 -- SECURITY DEFINER: writers of public.manual_payments need no privilege on pgfresh.
-CREATE FUNCTION pgfresh.tg_manual_payments__record_changes()
+CREATE FUNCTION pgfresh.tg_manual_payments__record_rows()
 RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pgfresh
 AS $$
-DECLARE
-    v_changed text[];
 BEGIN
-    IF TG_LEVEL = 'ROW' THEN
-        v_changed := pg_catalog.array_remove(ARRAY[
-            CASE WHEN OLD.amount IS DISTINCT FROM NEW.amount THEN 'amount' END,
-            CASE WHEN OLD.payment_id IS DISTINCT FROM NEW.payment_id THEN 'payment_id' END,
-            CASE WHEN OLD.received_at IS DISTINCT FROM NEW.received_at THEN 'received_at' END
-        ], NULL);
-        IF v_changed = '{}' THEN
-            RETURN NULL;
-        END IF;
-        INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day, changed_columns)
-        VALUES (
-            'public.manual_payments', 'UPDATE', NULL::uuid[],
-            (least(OLD.received_at, NEW.received_at, OLD.created_at, NEW.created_at) AT TIME ZONE 'UTC')::date - 1,
-            (greatest(OLD.received_at, NEW.received_at, OLD.created_at, NEW.created_at) AT TIME ZONE 'UTC')::date + 1,
-            v_changed
-        );
-        RETURN NULL;
-    END IF;
     INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day)
     SELECT
         'public.manual_payments', TG_OP, NULL::uuid[],
@@ -1264,20 +1411,68 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION pgfresh.tg_manual_payments__record_changes() IS
-'Capture trigger of public.manual_payments (statement-level AFTER INSERT / DELETE with transition table changed_rows, row-level AFTER UPDATE OF the columns views read): records no machines and days of each change in pgfresh.source_changes.';
+COMMENT ON FUNCTION pgfresh.tg_manual_payments__record_rows() IS
+'Statement-level AFTER INSERT / AFTER DELETE capture trigger of public.manual_payments (transition table changed_rows): records no machines and days of the rows added or removed in pgfresh.source_changes.';
 
 -- Runs only as a trigger; nobody calls it.
-REVOKE ALL ON FUNCTION pgfresh.tg_manual_payments__record_changes() FROM public;
+REVOKE ALL ON FUNCTION pgfresh.tg_manual_payments__record_rows() FROM public;
 '''
 
-# functions/tg_payment_schedules__record_changes.sql, as this revision installs it.
-NEW_FUNCTIONS_TG_PAYMENT_SCHEDULES_RECORD_CHANGES = '''\
--- pgfresh.tg_payment_schedules__record_changes(): the capture trigger of public.payment_schedules: one
--- pgfresh.source_changes row per INSERT or DELETE statement (transition table changed_rows, so
--- a 1000-row statement pays one call) and per updated row whose columns some managed view
--- reads changed in value, with the names of those columns (the trigger fires only for
--- UPDATE OF them; pgfresh.view_sources.update_columns is applied when a view takes them).
+# functions/tg_manual_payments__record_update.sql, as this revision installs it.
+NEW_FUNCTIONS_TG_MANUAL_PAYMENTS_RECORD_UPDATE = '''\
+-- pgfresh.tg_manual_payments__record_update(): the UPDATE capture trigger of public.manual_payments, per row:
+-- the trigger fires when the statement sets a column some managed view reads (UPDATE OF);
+-- this function records one pgfresh.source_changes row with the keys of the old and the
+-- new row and the names of the columns whose value changed (a view whose
+-- pgfresh.view_sources.update_columns hold none of them does not take it); nothing when
+-- no value changed.
+-- requires: tables/source_changes.sql
+-- Keys: no machines (the table has none); the days from the UTC day before the earliest
+-- received_at, created_at to the UTC day after the latest (every local day those
+-- instants fall on, whatever the business time zone).
+-- One static INSERT (a cached plan), no lookup: which views a change concerns is read at
+-- refresh time (pgfresh._take_changes).
+-- SECURITY DEFINER: writers of public.manual_payments need no privilege on pgfresh.
+CREATE FUNCTION pgfresh.tg_manual_payments__record_update()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pgfresh
+AS $$
+DECLARE
+    v_changed text[] := pg_catalog.array_remove(ARRAY[
+        CASE WHEN OLD.amount IS DISTINCT FROM NEW.amount THEN 'amount' END,
+        CASE WHEN OLD.payment_id IS DISTINCT FROM NEW.payment_id THEN 'payment_id' END,
+        CASE WHEN OLD.received_at IS DISTINCT FROM NEW.received_at THEN 'received_at' END
+    ], NULL);
+BEGIN
+    IF v_changed = '{}' THEN
+        RETURN NULL;
+    END IF;
+    INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day, changed_columns)
+    VALUES (
+        'public.manual_payments', 'UPDATE', NULL::uuid[],
+        (least(OLD.received_at, NEW.received_at, OLD.created_at, NEW.created_at) AT TIME ZONE 'UTC')::date - 1,
+        (greatest(OLD.received_at, NEW.received_at, OLD.created_at, NEW.created_at) AT TIME ZONE 'UTC')::date + 1,
+        v_changed
+    );
+    RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION pgfresh.tg_manual_payments__record_update() IS
+'Row-level AFTER UPDATE OF <columns views read> capture trigger of public.manual_payments: records no machines and days of the old and new row and the columns that changed in value in pgfresh.source_changes.';
+
+-- Runs only as a trigger; nobody calls it.
+REVOKE ALL ON FUNCTION pgfresh.tg_manual_payments__record_update() FROM public;
+'''
+
+# functions/tg_payment_schedules__record_rows.sql, as this revision installs it.
+NEW_FUNCTIONS_TG_PAYMENT_SCHEDULES_RECORD_ROWS = '''\
+-- pgfresh.tg_payment_schedules__record_rows(): the INSERT and DELETE capture trigger of public.payment_schedules,
+-- per statement: one pgfresh.source_changes row for the rows the statement added or removed
+-- (transition table changed_rows: the INSERT trigger's NEW TABLE, the DELETE trigger's OLD
+-- TABLE), so a 1000-row statement pays one call; nothing when it touched no row.
 -- requires: tables/source_changes.sql
 -- Keys: no machines (the table has none); the days from the UTC day before the earliest
 -- due_at, paid_at, created_at to the UTC day after the latest (every local day those
@@ -1286,35 +1481,13 @@ NEW_FUNCTIONS_TG_PAYMENT_SCHEDULES_RECORD_CHANGES = '''\
 -- at refresh time (pgfresh._take_changes, from pgfresh.view_sources), so the writer's
 -- statement pays the same whatever the number of views.
 -- SECURITY DEFINER: writers of public.payment_schedules need no privilege on pgfresh.
-CREATE FUNCTION pgfresh.tg_payment_schedules__record_changes()
+CREATE FUNCTION pgfresh.tg_payment_schedules__record_rows()
 RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pgfresh
 AS $$
-DECLARE
-    v_changed text[];
 BEGIN
-    IF TG_LEVEL = 'ROW' THEN
-        v_changed := pg_catalog.array_remove(ARRAY[
-            CASE WHEN OLD.amount_due IS DISTINCT FROM NEW.amount_due THEN 'amount_due' END,
-            CASE WHEN OLD.created_at IS DISTINCT FROM NEW.created_at THEN 'created_at' END,
-            CASE WHEN OLD.due_at IS DISTINCT FROM NEW.due_at THEN 'due_at' END,
-            CASE WHEN OLD.paid_at IS DISTINCT FROM NEW.paid_at THEN 'paid_at' END,
-            CASE WHEN OLD.status IS DISTINCT FROM NEW.status THEN 'status' END
-        ], NULL);
-        IF v_changed = '{}' THEN
-            RETURN NULL;
-        END IF;
-        INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day, changed_columns)
-        VALUES (
-            'public.payment_schedules', 'UPDATE', NULL::uuid[],
-            (least(OLD.due_at, NEW.due_at, OLD.paid_at, NEW.paid_at, OLD.created_at, NEW.created_at) AT TIME ZONE 'UTC')::date - 1,
-            (greatest(OLD.due_at, NEW.due_at, OLD.paid_at, NEW.paid_at, OLD.created_at, NEW.created_at) AT TIME ZONE 'UTC')::date + 1,
-            v_changed
-        );
-        RETURN NULL;
-    END IF;
     INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day)
     SELECT
         'public.payment_schedules', TG_OP, NULL::uuid[],
@@ -1326,20 +1499,70 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION pgfresh.tg_payment_schedules__record_changes() IS
-'Capture trigger of public.payment_schedules (statement-level AFTER INSERT / DELETE with transition table changed_rows, row-level AFTER UPDATE OF the columns views read): records no machines and days of each change in pgfresh.source_changes.';
+COMMENT ON FUNCTION pgfresh.tg_payment_schedules__record_rows() IS
+'Statement-level AFTER INSERT / AFTER DELETE capture trigger of public.payment_schedules (transition table changed_rows): records no machines and days of the rows added or removed in pgfresh.source_changes.';
 
 -- Runs only as a trigger; nobody calls it.
-REVOKE ALL ON FUNCTION pgfresh.tg_payment_schedules__record_changes() FROM public;
+REVOKE ALL ON FUNCTION pgfresh.tg_payment_schedules__record_rows() FROM public;
 '''
 
-# functions/tg_payments__record_changes.sql, as this revision installs it.
-NEW_FUNCTIONS_TG_PAYMENTS_RECORD_CHANGES = '''\
--- pgfresh.tg_payments__record_changes(): the capture trigger of public.payments: one
--- pgfresh.source_changes row per INSERT or DELETE statement (transition table changed_rows, so
--- a 1000-row statement pays one call) and per updated row whose columns some managed view
--- reads changed in value, with the names of those columns (the trigger fires only for
--- UPDATE OF them; pgfresh.view_sources.update_columns is applied when a view takes them).
+# functions/tg_payment_schedules__record_update.sql, as this revision installs it.
+NEW_FUNCTIONS_TG_PAYMENT_SCHEDULES_RECORD_UPDATE = '''\
+-- pgfresh.tg_payment_schedules__record_update(): the UPDATE capture trigger of public.payment_schedules, per row:
+-- the trigger fires when the statement sets a column some managed view reads (UPDATE OF);
+-- this function records one pgfresh.source_changes row with the keys of the old and the
+-- new row and the names of the columns whose value changed (a view whose
+-- pgfresh.view_sources.update_columns hold none of them does not take it); nothing when
+-- no value changed.
+-- requires: tables/source_changes.sql
+-- Keys: no machines (the table has none); the days from the UTC day before the earliest
+-- due_at, paid_at, created_at to the UTC day after the latest (every local day those
+-- instants fall on, whatever the business time zone).
+-- One static INSERT (a cached plan), no lookup: which views a change concerns is read at
+-- refresh time (pgfresh._take_changes).
+-- SECURITY DEFINER: writers of public.payment_schedules need no privilege on pgfresh.
+CREATE FUNCTION pgfresh.tg_payment_schedules__record_update()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pgfresh
+AS $$
+DECLARE
+    v_changed text[] := pg_catalog.array_remove(ARRAY[
+        CASE WHEN OLD.amount_due IS DISTINCT FROM NEW.amount_due THEN 'amount_due' END,
+        CASE WHEN OLD.created_at IS DISTINCT FROM NEW.created_at THEN 'created_at' END,
+        CASE WHEN OLD.due_at IS DISTINCT FROM NEW.due_at THEN 'due_at' END,
+        CASE WHEN OLD.paid_at IS DISTINCT FROM NEW.paid_at THEN 'paid_at' END,
+        CASE WHEN OLD.status IS DISTINCT FROM NEW.status THEN 'status' END
+    ], NULL);
+BEGIN
+    IF v_changed = '{}' THEN
+        RETURN NULL;
+    END IF;
+    INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day, changed_columns)
+    VALUES (
+        'public.payment_schedules', 'UPDATE', NULL::uuid[],
+        (least(OLD.due_at, NEW.due_at, OLD.paid_at, NEW.paid_at, OLD.created_at, NEW.created_at) AT TIME ZONE 'UTC')::date - 1,
+        (greatest(OLD.due_at, NEW.due_at, OLD.paid_at, NEW.paid_at, OLD.created_at, NEW.created_at) AT TIME ZONE 'UTC')::date + 1,
+        v_changed
+    );
+    RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION pgfresh.tg_payment_schedules__record_update() IS
+'Row-level AFTER UPDATE OF <columns views read> capture trigger of public.payment_schedules: records no machines and days of the old and new row and the columns that changed in value in pgfresh.source_changes.';
+
+-- Runs only as a trigger; nobody calls it.
+REVOKE ALL ON FUNCTION pgfresh.tg_payment_schedules__record_update() FROM public;
+'''
+
+# functions/tg_payments__record_rows.sql, as this revision installs it.
+NEW_FUNCTIONS_TG_PAYMENTS_RECORD_ROWS = '''\
+-- pgfresh.tg_payments__record_rows(): the INSERT and DELETE capture trigger of public.payments,
+-- per statement: one pgfresh.source_changes row for the rows the statement added or removed
+-- (transition table changed_rows: the INSERT trigger's NEW TABLE, the DELETE trigger's OLD
+-- TABLE), so a 1000-row statement pays one call; nothing when it touched no row.
 -- requires: tables/source_changes.sql
 -- Keys: no machines (the table has none); the days from the UTC day before the earliest
 -- paid_at, created_at to the UTC day after the latest (every local day those instants
@@ -1348,36 +1571,13 @@ NEW_FUNCTIONS_TG_PAYMENTS_RECORD_CHANGES = '''\
 -- at refresh time (pgfresh._take_changes, from pgfresh.view_sources), so the writer's
 -- statement pays the same whatever the number of views.
 -- SECURITY DEFINER: writers of public.payments need no privilege on pgfresh.
-CREATE FUNCTION pgfresh.tg_payments__record_changes()
+CREATE FUNCTION pgfresh.tg_payments__record_rows()
 RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pgfresh
 AS $$
-DECLARE
-    v_changed text[];
 BEGIN
-    IF TG_LEVEL = 'ROW' THEN
-        v_changed := pg_catalog.array_remove(ARRAY[
-            CASE WHEN OLD.amount IS DISTINCT FROM NEW.amount THEN 'amount' END,
-            CASE WHEN OLD.kind IS DISTINCT FROM NEW.kind THEN 'kind' END,
-            CASE WHEN OLD.method IS DISTINCT FROM NEW.method THEN 'method' END,
-            CASE WHEN OLD.paid_at IS DISTINCT FROM NEW.paid_at THEN 'paid_at' END,
-            CASE WHEN OLD.status IS DISTINCT FROM NEW.status THEN 'status' END,
-            CASE WHEN OLD.user_id IS DISTINCT FROM NEW.user_id THEN 'user_id' END
-        ], NULL);
-        IF v_changed = '{}' THEN
-            RETURN NULL;
-        END IF;
-        INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day, changed_columns)
-        VALUES (
-            'public.payments', 'UPDATE', NULL::uuid[],
-            (least(OLD.paid_at, NEW.paid_at, OLD.created_at, NEW.created_at) AT TIME ZONE 'UTC')::date - 1,
-            (greatest(OLD.paid_at, NEW.paid_at, OLD.created_at, NEW.created_at) AT TIME ZONE 'UTC')::date + 1,
-            v_changed
-        );
-        RETURN NULL;
-    END IF;
     INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day)
     SELECT
         'public.payments', TG_OP, NULL::uuid[],
@@ -1389,20 +1589,71 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION pgfresh.tg_payments__record_changes() IS
-'Capture trigger of public.payments (statement-level AFTER INSERT / DELETE with transition table changed_rows, row-level AFTER UPDATE OF the columns views read): records no machines and days of each change in pgfresh.source_changes.';
+COMMENT ON FUNCTION pgfresh.tg_payments__record_rows() IS
+'Statement-level AFTER INSERT / AFTER DELETE capture trigger of public.payments (transition table changed_rows): records no machines and days of the rows added or removed in pgfresh.source_changes.';
 
 -- Runs only as a trigger; nobody calls it.
-REVOKE ALL ON FUNCTION pgfresh.tg_payments__record_changes() FROM public;
+REVOKE ALL ON FUNCTION pgfresh.tg_payments__record_rows() FROM public;
 '''
 
-# functions/tg_payout_reconciliations__record_changes.sql, as this revision installs it.
-NEW_FUNCTIONS_TG_PAYOUT_RECONCILIATIONS_RECORD_CHANGES = '''\
--- pgfresh.tg_payout_reconciliations__record_changes(): the capture trigger of public.payout_reconciliations: one
--- pgfresh.source_changes row per INSERT or DELETE statement (transition table changed_rows, so
--- a 1000-row statement pays one call) and per updated row whose columns some managed view
--- reads changed in value, with the names of those columns (the trigger fires only for
--- UPDATE OF them; pgfresh.view_sources.update_columns is applied when a view takes them).
+# functions/tg_payments__record_update.sql, as this revision installs it.
+NEW_FUNCTIONS_TG_PAYMENTS_RECORD_UPDATE = '''\
+-- pgfresh.tg_payments__record_update(): the UPDATE capture trigger of public.payments, per row:
+-- the trigger fires when the statement sets a column some managed view reads (UPDATE OF);
+-- this function records one pgfresh.source_changes row with the keys of the old and the
+-- new row and the names of the columns whose value changed (a view whose
+-- pgfresh.view_sources.update_columns hold none of them does not take it); nothing when
+-- no value changed.
+-- requires: tables/source_changes.sql
+-- Keys: no machines (the table has none); the days from the UTC day before the earliest
+-- paid_at, created_at to the UTC day after the latest (every local day those instants
+-- fall on, whatever the business time zone).
+-- One static INSERT (a cached plan), no lookup: which views a change concerns is read at
+-- refresh time (pgfresh._take_changes).
+-- SECURITY DEFINER: writers of public.payments need no privilege on pgfresh.
+CREATE FUNCTION pgfresh.tg_payments__record_update()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pgfresh
+AS $$
+DECLARE
+    v_changed text[] := pg_catalog.array_remove(ARRAY[
+        CASE WHEN OLD.amount IS DISTINCT FROM NEW.amount THEN 'amount' END,
+        CASE WHEN OLD.kind IS DISTINCT FROM NEW.kind THEN 'kind' END,
+        CASE WHEN OLD.method IS DISTINCT FROM NEW.method THEN 'method' END,
+        CASE WHEN OLD.paid_at IS DISTINCT FROM NEW.paid_at THEN 'paid_at' END,
+        CASE WHEN OLD.status IS DISTINCT FROM NEW.status THEN 'status' END,
+        CASE WHEN OLD.user_id IS DISTINCT FROM NEW.user_id THEN 'user_id' END
+    ], NULL);
+BEGIN
+    IF v_changed = '{}' THEN
+        RETURN NULL;
+    END IF;
+    INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day, changed_columns)
+    VALUES (
+        'public.payments', 'UPDATE', NULL::uuid[],
+        (least(OLD.paid_at, NEW.paid_at, OLD.created_at, NEW.created_at) AT TIME ZONE 'UTC')::date - 1,
+        (greatest(OLD.paid_at, NEW.paid_at, OLD.created_at, NEW.created_at) AT TIME ZONE 'UTC')::date + 1,
+        v_changed
+    );
+    RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION pgfresh.tg_payments__record_update() IS
+'Row-level AFTER UPDATE OF <columns views read> capture trigger of public.payments: records no machines and days of the old and new row and the columns that changed in value in pgfresh.source_changes.';
+
+-- Runs only as a trigger; nobody calls it.
+REVOKE ALL ON FUNCTION pgfresh.tg_payments__record_update() FROM public;
+'''
+
+# functions/tg_payout_reconciliations__record_rows.sql, as this revision installs it.
+NEW_FUNCTIONS_TG_PAYOUT_RECONCILIATIONS_RECORD_ROWS = '''\
+-- pgfresh.tg_payout_reconciliations__record_rows(): the INSERT and DELETE capture trigger of public.payout_reconciliations,
+-- per statement: one pgfresh.source_changes row for the rows the statement added or removed
+-- (transition table changed_rows: the INSERT trigger's NEW TABLE, the DELETE trigger's OLD
+-- TABLE), so a 1000-row statement pays one call; nothing when it touched no row.
 -- requires: tables/source_changes.sql
 -- Keys: no machines (the table has none); the days from the UTC day before the earliest
 -- expected_at, arrived_at, reconciled_at, created_at to the UTC day after the latest
@@ -1411,35 +1662,13 @@ NEW_FUNCTIONS_TG_PAYOUT_RECONCILIATIONS_RECORD_CHANGES = '''\
 -- at refresh time (pgfresh._take_changes, from pgfresh.view_sources), so the writer's
 -- statement pays the same whatever the number of views.
 -- SECURITY DEFINER: writers of public.payout_reconciliations need no privilege on pgfresh.
-CREATE FUNCTION pgfresh.tg_payout_reconciliations__record_changes()
+CREATE FUNCTION pgfresh.tg_payout_reconciliations__record_rows()
 RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pgfresh
 AS $$
-DECLARE
-    v_changed text[];
 BEGIN
-    IF TG_LEVEL = 'ROW' THEN
-        v_changed := pg_catalog.array_remove(ARRAY[
-            CASE WHEN OLD.amount IS DISTINCT FROM NEW.amount THEN 'amount' END,
-            CASE WHEN OLD.arrived_at IS DISTINCT FROM NEW.arrived_at THEN 'arrived_at' END,
-            CASE WHEN OLD.created_at IS DISTINCT FROM NEW.created_at THEN 'created_at' END,
-            CASE WHEN OLD.expected_at IS DISTINCT FROM NEW.expected_at THEN 'expected_at' END,
-            CASE WHEN OLD.status IS DISTINCT FROM NEW.status THEN 'status' END
-        ], NULL);
-        IF v_changed = '{}' THEN
-            RETURN NULL;
-        END IF;
-        INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day, changed_columns)
-        VALUES (
-            'public.payout_reconciliations', 'UPDATE', NULL::uuid[],
-            (least(OLD.expected_at, NEW.expected_at, OLD.arrived_at, NEW.arrived_at, OLD.reconciled_at, NEW.reconciled_at, OLD.created_at, NEW.created_at) AT TIME ZONE 'UTC')::date - 1,
-            (greatest(OLD.expected_at, NEW.expected_at, OLD.arrived_at, NEW.arrived_at, OLD.reconciled_at, NEW.reconciled_at, OLD.created_at, NEW.created_at) AT TIME ZONE 'UTC')::date + 1,
-            v_changed
-        );
-        RETURN NULL;
-    END IF;
     INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day)
     SELECT
         'public.payout_reconciliations', TG_OP, NULL::uuid[],
@@ -1451,20 +1680,108 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION pgfresh.tg_payout_reconciliations__record_changes() IS
-'Capture trigger of public.payout_reconciliations (statement-level AFTER INSERT / DELETE with transition table changed_rows, row-level AFTER UPDATE OF the columns views read): records no machines and days of each change in pgfresh.source_changes.';
+COMMENT ON FUNCTION pgfresh.tg_payout_reconciliations__record_rows() IS
+'Statement-level AFTER INSERT / AFTER DELETE capture trigger of public.payout_reconciliations (transition table changed_rows): records no machines and days of the rows added or removed in pgfresh.source_changes.';
 
 -- Runs only as a trigger; nobody calls it.
-REVOKE ALL ON FUNCTION pgfresh.tg_payout_reconciliations__record_changes() FROM public;
+REVOKE ALL ON FUNCTION pgfresh.tg_payout_reconciliations__record_rows() FROM public;
 '''
 
-# functions/tg_support_tickets__record_changes.sql, as this revision installs it.
-NEW_FUNCTIONS_TG_SUPPORT_TICKETS_RECORD_CHANGES = '''\
--- pgfresh.tg_support_tickets__record_changes(): the capture trigger of public.support_tickets: one
--- pgfresh.source_changes row per INSERT or DELETE statement (transition table changed_rows, so
--- a 1000-row statement pays one call) and per updated row whose columns some managed view
--- reads changed in value, with the names of those columns (the trigger fires only for
--- UPDATE OF them; pgfresh.view_sources.update_columns is applied when a view takes them).
+# functions/tg_payout_reconciliations__record_update.sql, as this revision installs it.
+NEW_FUNCTIONS_TG_PAYOUT_RECONCILIATIONS_RECORD_UPDATE = '''\
+-- pgfresh.tg_payout_reconciliations__record_update(): the UPDATE capture trigger of public.payout_reconciliations, per row:
+-- the trigger fires when the statement sets a column some managed view reads (UPDATE OF);
+-- this function records one pgfresh.source_changes row with the keys of the old and the
+-- new row and the names of the columns whose value changed (a view whose
+-- pgfresh.view_sources.update_columns hold none of them does not take it); nothing when
+-- no value changed.
+-- requires: tables/source_changes.sql
+-- Keys: no machines (the table has none); the days from the UTC day before the earliest
+-- expected_at, arrived_at, reconciled_at, created_at to the UTC day after the latest
+-- (every local day those instants fall on, whatever the business time zone).
+-- One static INSERT (a cached plan), no lookup: which views a change concerns is read at
+-- refresh time (pgfresh._take_changes).
+-- SECURITY DEFINER: writers of public.payout_reconciliations need no privilege on pgfresh.
+CREATE FUNCTION pgfresh.tg_payout_reconciliations__record_update()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pgfresh
+AS $$
+DECLARE
+    v_changed text[] := pg_catalog.array_remove(ARRAY[
+        CASE WHEN OLD.amount IS DISTINCT FROM NEW.amount THEN 'amount' END,
+        CASE WHEN OLD.arrived_at IS DISTINCT FROM NEW.arrived_at THEN 'arrived_at' END,
+        CASE WHEN OLD.created_at IS DISTINCT FROM NEW.created_at THEN 'created_at' END,
+        CASE WHEN OLD.expected_at IS DISTINCT FROM NEW.expected_at THEN 'expected_at' END,
+        CASE WHEN OLD.status IS DISTINCT FROM NEW.status THEN 'status' END
+    ], NULL);
+BEGIN
+    IF v_changed = '{}' THEN
+        RETURN NULL;
+    END IF;
+    INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day, changed_columns)
+    VALUES (
+        'public.payout_reconciliations', 'UPDATE', NULL::uuid[],
+        (least(OLD.expected_at, NEW.expected_at, OLD.arrived_at, NEW.arrived_at, OLD.reconciled_at, NEW.reconciled_at, OLD.created_at, NEW.created_at) AT TIME ZONE 'UTC')::date - 1,
+        (greatest(OLD.expected_at, NEW.expected_at, OLD.arrived_at, NEW.arrived_at, OLD.reconciled_at, NEW.reconciled_at, OLD.created_at, NEW.created_at) AT TIME ZONE 'UTC')::date + 1,
+        v_changed
+    );
+    RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION pgfresh.tg_payout_reconciliations__record_update() IS
+'Row-level AFTER UPDATE OF <columns views read> capture trigger of public.payout_reconciliations: records no machines and days of the old and new row and the columns that changed in value in pgfresh.source_changes.';
+
+-- Runs only as a trigger; nobody calls it.
+REVOKE ALL ON FUNCTION pgfresh.tg_payout_reconciliations__record_update() FROM public;
+'''
+
+# functions/tg_settings__record_changes.sql, as this revision installs it.
+NEW_FUNCTIONS_TG_SETTINGS_RECORD_CHANGES = '''\
+-- pgfresh.tg_settings__record_changes(): the capture trigger of pgfresh.settings, per row:
+-- a setting can move every row of a view that reads it (a time zone, a threshold), so it is
+-- recorded as "everything" (no machine, no day), with the setting's key as the changed
+-- column: a view mapped to pgfresh.settings in pgfresh.view_sources takes it only when the
+-- key is among its update_columns (NULL: any key). Engine knobs (poll interval, retention)
+-- thus rebuild no view.
+-- requires: tables/source_changes.sql
+-- Row-level: settings change rarely and one row at a time. SECURITY DEFINER: whoever may
+-- write settings needs no privilege on pgfresh.source_changes.
+CREATE FUNCTION pgfresh.tg_settings__record_changes()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pgfresh
+AS $$
+BEGIN
+    INSERT INTO pgfresh.source_changes (source_table, operation, changed_columns)
+    VALUES (
+        'pgfresh.settings', TG_OP,
+        CASE TG_OP
+            WHEN 'INSERT' THEN ARRAY[NEW.key]
+            WHEN 'DELETE' THEN ARRAY[OLD.key]
+            ELSE ARRAY[OLD.key, NEW.key]
+        END
+    );
+    RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION pgfresh.tg_settings__record_changes() IS
+'Row-level AFTER INSERT / UPDATE / DELETE trigger of pgfresh.settings: records "everything" in pgfresh.source_changes with the key as the changed column (views take it when the key is in their update_columns).';
+
+-- Runs only as a trigger; nobody calls it.
+REVOKE ALL ON FUNCTION pgfresh.tg_settings__record_changes() FROM public;
+'''
+
+# functions/tg_support_tickets__record_rows.sql, as this revision installs it.
+NEW_FUNCTIONS_TG_SUPPORT_TICKETS_RECORD_ROWS = '''\
+-- pgfresh.tg_support_tickets__record_rows(): the INSERT and DELETE capture trigger of public.support_tickets,
+-- per statement: one pgfresh.source_changes row for the rows the statement added or removed
+-- (transition table changed_rows: the INSERT trigger's NEW TABLE, the DELETE trigger's OLD
+-- TABLE), so a 1000-row statement pays one call; nothing when it touched no row.
 -- requires: tables/source_changes.sql
 -- Keys: the machines (equipment_id); the days from the UTC day before the earliest
 -- created_at, first_response_at, resolved_at to the UTC day after the latest (every
@@ -1473,40 +1790,13 @@ NEW_FUNCTIONS_TG_SUPPORT_TICKETS_RECORD_CHANGES = '''\
 -- at refresh time (pgfresh._take_changes, from pgfresh.view_sources), so the writer's
 -- statement pays the same whatever the number of views.
 -- SECURITY DEFINER: writers of public.support_tickets need no privilege on pgfresh.
-CREATE FUNCTION pgfresh.tg_support_tickets__record_changes()
+CREATE FUNCTION pgfresh.tg_support_tickets__record_rows()
 RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pgfresh
 AS $$
-DECLARE
-    v_changed text[];
 BEGIN
-    IF TG_LEVEL = 'ROW' THEN
-        v_changed := pg_catalog.array_remove(ARRAY[
-            CASE WHEN OLD.booking_id IS DISTINCT FROM NEW.booking_id THEN 'booking_id' END,
-            CASE WHEN OLD.created_at IS DISTINCT FROM NEW.created_at THEN 'created_at' END,
-            CASE WHEN OLD.equipment_id IS DISTINCT FROM NEW.equipment_id THEN 'equipment_id' END,
-            CASE WHEN OLD.first_response_at IS DISTINCT FROM NEW.first_response_at THEN 'first_response_at' END,
-            CASE WHEN OLD.id IS DISTINCT FROM NEW.id THEN 'id' END,
-            CASE WHEN OLD.priority IS DISTINCT FROM NEW.priority THEN 'priority' END,
-            CASE WHEN OLD.resolved_at IS DISTINCT FROM NEW.resolved_at THEN 'resolved_at' END,
-            CASE WHEN OLD.status IS DISTINCT FROM NEW.status THEN 'status' END,
-            CASE WHEN OLD.updated_at IS DISTINCT FROM NEW.updated_at THEN 'updated_at' END,
-            CASE WHEN OLD.user_id IS DISTINCT FROM NEW.user_id THEN 'user_id' END
-        ], NULL);
-        IF v_changed = '{}' THEN
-            RETURN NULL;
-        END IF;
-        INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day, changed_columns)
-        VALUES (
-            'public.support_tickets', 'UPDATE', ARRAY[OLD.equipment_id, NEW.equipment_id],
-            (least(OLD.created_at, NEW.created_at, OLD.first_response_at, NEW.first_response_at, OLD.resolved_at, NEW.resolved_at) AT TIME ZONE 'UTC')::date - 1,
-            (greatest(OLD.created_at, NEW.created_at, OLD.first_response_at, NEW.first_response_at, OLD.resolved_at, NEW.resolved_at) AT TIME ZONE 'UTC')::date + 1,
-            v_changed
-        );
-        RETURN NULL;
-    END IF;
     INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day)
     SELECT
         'public.support_tickets', TG_OP, pg_catalog.array_agg(r.equipment_id),
@@ -1518,11 +1808,67 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION pgfresh.tg_support_tickets__record_changes() IS
-'Capture trigger of public.support_tickets (statement-level AFTER INSERT / DELETE with transition table changed_rows, row-level AFTER UPDATE OF the columns views read): records the machines and days of each change in pgfresh.source_changes.';
+COMMENT ON FUNCTION pgfresh.tg_support_tickets__record_rows() IS
+'Statement-level AFTER INSERT / AFTER DELETE capture trigger of public.support_tickets (transition table changed_rows): records the machines and days of the rows added or removed in pgfresh.source_changes.';
 
 -- Runs only as a trigger; nobody calls it.
-REVOKE ALL ON FUNCTION pgfresh.tg_support_tickets__record_changes() FROM public;
+REVOKE ALL ON FUNCTION pgfresh.tg_support_tickets__record_rows() FROM public;
+'''
+
+# functions/tg_support_tickets__record_update.sql, as this revision installs it.
+NEW_FUNCTIONS_TG_SUPPORT_TICKETS_RECORD_UPDATE = '''\
+-- pgfresh.tg_support_tickets__record_update(): the UPDATE capture trigger of public.support_tickets, per row:
+-- the trigger fires when the statement sets a column some managed view reads (UPDATE OF);
+-- this function records one pgfresh.source_changes row with the keys of the old and the
+-- new row and the names of the columns whose value changed (a view whose
+-- pgfresh.view_sources.update_columns hold none of them does not take it); nothing when
+-- no value changed.
+-- requires: tables/source_changes.sql
+-- Keys: the machines (equipment_id); the days from the UTC day before the earliest
+-- created_at, first_response_at, resolved_at to the UTC day after the latest (every
+-- local day those instants fall on, whatever the business time zone).
+-- One static INSERT (a cached plan), no lookup: which views a change concerns is read at
+-- refresh time (pgfresh._take_changes).
+-- SECURITY DEFINER: writers of public.support_tickets need no privilege on pgfresh.
+CREATE FUNCTION pgfresh.tg_support_tickets__record_update()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pgfresh
+AS $$
+DECLARE
+    v_changed text[] := pg_catalog.array_remove(ARRAY[
+        CASE WHEN OLD.booking_id IS DISTINCT FROM NEW.booking_id THEN 'booking_id' END,
+        CASE WHEN OLD.created_at IS DISTINCT FROM NEW.created_at THEN 'created_at' END,
+        CASE WHEN OLD.equipment_id IS DISTINCT FROM NEW.equipment_id THEN 'equipment_id' END,
+        CASE WHEN OLD.first_response_at IS DISTINCT FROM NEW.first_response_at THEN 'first_response_at' END,
+        CASE WHEN OLD.id IS DISTINCT FROM NEW.id THEN 'id' END,
+        CASE WHEN OLD.priority IS DISTINCT FROM NEW.priority THEN 'priority' END,
+        CASE WHEN OLD.resolved_at IS DISTINCT FROM NEW.resolved_at THEN 'resolved_at' END,
+        CASE WHEN OLD.status IS DISTINCT FROM NEW.status THEN 'status' END,
+        CASE WHEN OLD.updated_at IS DISTINCT FROM NEW.updated_at THEN 'updated_at' END,
+        CASE WHEN OLD.user_id IS DISTINCT FROM NEW.user_id THEN 'user_id' END
+    ], NULL);
+BEGIN
+    IF v_changed = '{}' THEN
+        RETURN NULL;
+    END IF;
+    INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day, changed_columns)
+    VALUES (
+        'public.support_tickets', 'UPDATE', ARRAY[OLD.equipment_id, NEW.equipment_id],
+        (least(OLD.created_at, NEW.created_at, OLD.first_response_at, NEW.first_response_at, OLD.resolved_at, NEW.resolved_at) AT TIME ZONE 'UTC')::date - 1,
+        (greatest(OLD.created_at, NEW.created_at, OLD.first_response_at, NEW.first_response_at, OLD.resolved_at, NEW.resolved_at) AT TIME ZONE 'UTC')::date + 1,
+        v_changed
+    );
+    RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION pgfresh.tg_support_tickets__record_update() IS
+'Row-level AFTER UPDATE OF <columns views read> capture trigger of public.support_tickets: records the machines and days of the old and new row and the columns that changed in value in pgfresh.source_changes.';
+
+-- Runs only as a trigger; nobody calls it.
+REVOKE ALL ON FUNCTION pgfresh.tg_support_tickets__record_update() FROM public;
 '''
 
 # tables/change_marks.sql, as this revision installs it.
@@ -1599,13 +1945,13 @@ REVOKE ALL ON pgfresh.source_changes FROM public;
 -- Which changes feed the incremental utilization table (data, like the seed rows of
 -- tables/view_sources.sql; installed by 0002 beside the table it then used): every source
 -- it reads, in bookings every column it reads (moved dates and changed amounts are
--- recomputed too, not only status changes), and the settings (business time zone).
+-- recomputed too, not only status changes), and the business time zone setting.
 INSERT INTO pgfresh.view_sources (source_table, view_name, update_columns) VALUES
 ('public.bookings', 'mv_equipment_utilization', '{equipment_id,status,start_at,end_at,total_amount}'),
 ('public.equipment', 'mv_equipment_utilization', '{category,acquired_at}'),
 ('public.equipment_maintenance', 'mv_equipment_utilization', NULL),
 ('public.equipment_utilization', 'mv_equipment_utilization', NULL),
-('pgfresh.settings', 'mv_equipment_utilization', NULL)
+('pgfresh.settings', 'mv_equipment_utilization', '{business_timezone}')
 ON CONFLICT (source_table, view_name) DO NOTHING;
 '''
 
@@ -1656,27 +2002,28 @@ REVOKE ALL ON pgfresh.view_sources FROM public;
 NEW_TRIGGERS_BOOKINGS_RECORD_CHANGES = '''\
 -- triggers bookings__record_{insert,update,delete,truncate} on public.bookings: record the
 -- machines and days each change touches in pgfresh.source_changes
--- (pgfresh.tg_bookings__record_changes, pgfresh.tg__record_everything for TRUNCATE); the views
+-- (pgfresh.tg_bookings__record_rows, _record_update, tg__record_everything for TRUNCATE); the views
 -- pgfresh.view_sources maps public.bookings to refresh from them.
 -- INSERT and DELETE per statement with transition tables (a batch pays one call); UPDATE
 -- per row, only when the statement sets a column some managed view reads (UPDATE OF: a
 -- bitmap test in C before anything else; the list is every column of public.bookings a
 -- managed view reads, pg_depend, kept in step by tests/test_incremental.py).
+-- requires: functions/tg_bookings__record_rows.sql, functions/tg_bookings__record_update.sql, functions/tg__record_everything.sql
 CREATE TRIGGER bookings__record_insert
 AFTER INSERT ON public.bookings
 REFERENCING NEW TABLE AS changed_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_bookings__record_changes();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_bookings__record_rows();
 
 CREATE TRIGGER bookings__record_update
 AFTER UPDATE OF cancelled_at, created_at, end_at, equipment_id, id, start_at, status, total_amount, user_id
 ON public.bookings
 FOR EACH ROW
-EXECUTE FUNCTION pgfresh.tg_bookings__record_changes();
+EXECUTE FUNCTION pgfresh.tg_bookings__record_update();
 
 CREATE TRIGGER bookings__record_delete
 AFTER DELETE ON public.bookings
 REFERENCING OLD TABLE AS changed_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_bookings__record_changes();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_bookings__record_rows();
 
 CREATE TRIGGER bookings__record_truncate
 AFTER TRUNCATE ON public.bookings
@@ -1696,27 +2043,28 @@ COMMENT ON TRIGGER bookings__record_truncate ON public.bookings IS
 NEW_TRIGGERS_EQUIPMENT_RECORD_CHANGES = '''\
 -- triggers equipment__record_{insert,update,delete,truncate} on public.equipment: record the
 -- machines and days each change touches in pgfresh.source_changes
--- (pgfresh.tg_equipment__record_changes, pgfresh.tg__record_everything for TRUNCATE); the views
+-- (pgfresh.tg_equipment__record_rows, _record_update, tg__record_everything for TRUNCATE); the views
 -- pgfresh.view_sources maps public.equipment to refresh from them.
 -- INSERT and DELETE per statement with transition tables (a batch pays one call); UPDATE
 -- per row, only when the statement sets a column some managed view reads (UPDATE OF: a
 -- bitmap test in C before anything else; the list is every column of public.equipment a
 -- managed view reads, pg_depend, kept in step by tests/test_incremental.py).
+-- requires: functions/tg_equipment__record_rows.sql, functions/tg_equipment__record_update.sql, functions/tg__record_everything.sql
 CREATE TRIGGER equipment__record_insert
 AFTER INSERT ON public.equipment
 REFERENCING NEW TABLE AS changed_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_equipment__record_changes();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_equipment__record_rows();
 
 CREATE TRIGGER equipment__record_update
 AFTER UPDATE OF acquired_at, category, id, name, status
 ON public.equipment
 FOR EACH ROW
-EXECUTE FUNCTION pgfresh.tg_equipment__record_changes();
+EXECUTE FUNCTION pgfresh.tg_equipment__record_update();
 
 CREATE TRIGGER equipment__record_delete
 AFTER DELETE ON public.equipment
 REFERENCING OLD TABLE AS changed_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_equipment__record_changes();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_equipment__record_rows();
 
 CREATE TRIGGER equipment__record_truncate
 AFTER TRUNCATE ON public.equipment
@@ -1736,27 +2084,28 @@ COMMENT ON TRIGGER equipment__record_truncate ON public.equipment IS
 NEW_TRIGGERS_EQUIPMENT_MAINTENANCE_RECORD_CHANGES = '''\
 -- triggers equipment_maintenance__record_{insert,update,delete,truncate} on public.equipment_maintenance: record the
 -- machines and days each change touches in pgfresh.source_changes
--- (pgfresh.tg_equipment_maintenance__record_changes, pgfresh.tg__record_everything for TRUNCATE); the views
+-- (pgfresh.tg_equipment_maintenance__record_rows, _record_update, tg__record_everything for TRUNCATE); the views
 -- pgfresh.view_sources maps public.equipment_maintenance to refresh from them.
 -- INSERT and DELETE per statement with transition tables (a batch pays one call); UPDATE
 -- per row, only when the statement sets a column some managed view reads (UPDATE OF: a
 -- bitmap test in C before anything else; the list is every column of public.equipment_maintenance a
 -- managed view reads, pg_depend, kept in step by tests/test_incremental.py).
+-- requires: functions/tg_equipment_maintenance__record_rows.sql, functions/tg_equipment_maintenance__record_update.sql, functions/tg__record_everything.sql
 CREATE TRIGGER equipment_maintenance__record_insert
 AFTER INSERT ON public.equipment_maintenance
 REFERENCING NEW TABLE AS changed_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_equipment_maintenance__record_changes();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_equipment_maintenance__record_rows();
 
 CREATE TRIGGER equipment_maintenance__record_update
 AFTER UPDATE OF completed_at, equipment_id, id, next_due_at, started_at, status
 ON public.equipment_maintenance
 FOR EACH ROW
-EXECUTE FUNCTION pgfresh.tg_equipment_maintenance__record_changes();
+EXECUTE FUNCTION pgfresh.tg_equipment_maintenance__record_update();
 
 CREATE TRIGGER equipment_maintenance__record_delete
 AFTER DELETE ON public.equipment_maintenance
 REFERENCING OLD TABLE AS changed_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_equipment_maintenance__record_changes();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_equipment_maintenance__record_rows();
 
 CREATE TRIGGER equipment_maintenance__record_truncate
 AFTER TRUNCATE ON public.equipment_maintenance
@@ -1776,27 +2125,28 @@ COMMENT ON TRIGGER equipment_maintenance__record_truncate ON public.equipment_ma
 NEW_TRIGGERS_EQUIPMENT_UTILIZATION_RECORD_CHANGES = '''\
 -- triggers equipment_utilization__record_{insert,update,delete,truncate} on public.equipment_utilization: record the
 -- machines and days each change touches in pgfresh.source_changes
--- (pgfresh.tg_equipment_utilization__record_changes, pgfresh.tg__record_everything for TRUNCATE); the views
+-- (pgfresh.tg_equipment_utilization__record_rows, _record_update, tg__record_everything for TRUNCATE); the views
 -- pgfresh.view_sources maps public.equipment_utilization to refresh from them.
 -- INSERT and DELETE per statement with transition tables (a batch pays one call); UPDATE
 -- per row, only when the statement sets a column some managed view reads (UPDATE OF: a
 -- bitmap test in C before anything else; the list is every column of public.equipment_utilization a
 -- managed view reads, pg_depend, kept in step by tests/test_incremental.py).
+-- requires: functions/tg_equipment_utilization__record_rows.sql, functions/tg_equipment_utilization__record_update.sql, functions/tg__record_everything.sql
 CREATE TRIGGER equipment_utilization__record_insert
 AFTER INSERT ON public.equipment_utilization
 REFERENCING NEW TABLE AS changed_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_equipment_utilization__record_changes();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_equipment_utilization__record_rows();
 
 CREATE TRIGGER equipment_utilization__record_update
 AFTER UPDATE OF equipment_id, hours_available, hours_used, usage_date
 ON public.equipment_utilization
 FOR EACH ROW
-EXECUTE FUNCTION pgfresh.tg_equipment_utilization__record_changes();
+EXECUTE FUNCTION pgfresh.tg_equipment_utilization__record_update();
 
 CREATE TRIGGER equipment_utilization__record_delete
 AFTER DELETE ON public.equipment_utilization
 REFERENCING OLD TABLE AS changed_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_equipment_utilization__record_changes();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_equipment_utilization__record_rows();
 
 CREATE TRIGGER equipment_utilization__record_truncate
 AFTER TRUNCATE ON public.equipment_utilization
@@ -1816,27 +2166,28 @@ COMMENT ON TRIGGER equipment_utilization__record_truncate ON public.equipment_ut
 NEW_TRIGGERS_FINANCIAL_TRANSACTIONS_RECORD_CHANGES = '''\
 -- triggers financial_transactions__record_{insert,update,delete,truncate} on public.financial_transactions: record the
 -- days each change touches in pgfresh.source_changes
--- (pgfresh.tg_financial_transactions__record_changes, pgfresh.tg__record_everything for TRUNCATE); the views
+-- (pgfresh.tg_financial_transactions__record_rows, _record_update, tg__record_everything for TRUNCATE); the views
 -- pgfresh.view_sources maps public.financial_transactions to refresh from them.
 -- INSERT and DELETE per statement with transition tables (a batch pays one call); UPDATE
 -- per row, only when the statement sets a column some managed view reads (UPDATE OF: a
 -- bitmap test in C before anything else; the list is every column of public.financial_transactions a
 -- managed view reads, pg_depend, kept in step by tests/test_incremental.py).
+-- requires: functions/tg_financial_transactions__record_rows.sql, functions/tg_financial_transactions__record_update.sql, functions/tg__record_everything.sql
 CREATE TRIGGER financial_transactions__record_insert
 AFTER INSERT ON public.financial_transactions
 REFERENCING NEW TABLE AS changed_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_financial_transactions__record_changes();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_financial_transactions__record_rows();
 
 CREATE TRIGGER financial_transactions__record_update
 AFTER UPDATE OF amount, kind, occurred_at
 ON public.financial_transactions
 FOR EACH ROW
-EXECUTE FUNCTION pgfresh.tg_financial_transactions__record_changes();
+EXECUTE FUNCTION pgfresh.tg_financial_transactions__record_update();
 
 CREATE TRIGGER financial_transactions__record_delete
 AFTER DELETE ON public.financial_transactions
 REFERENCING OLD TABLE AS changed_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_financial_transactions__record_changes();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_financial_transactions__record_rows();
 
 CREATE TRIGGER financial_transactions__record_truncate
 AFTER TRUNCATE ON public.financial_transactions
@@ -1856,27 +2207,28 @@ COMMENT ON TRIGGER financial_transactions__record_truncate ON public.financial_t
 NEW_TRIGGERS_INSURANCE_DOCUMENTS_RECORD_CHANGES = '''\
 -- triggers insurance_documents__record_{insert,update,delete,truncate} on public.insurance_documents: record the
 -- days each change touches in pgfresh.source_changes
--- (pgfresh.tg_insurance_documents__record_changes, pgfresh.tg__record_everything for TRUNCATE); the views
+-- (pgfresh.tg_insurance_documents__record_rows, _record_update, tg__record_everything for TRUNCATE); the views
 -- pgfresh.view_sources maps public.insurance_documents to refresh from them.
 -- INSERT and DELETE per statement with transition tables (a batch pays one call); UPDATE
 -- per row, only when the statement sets a column some managed view reads (UPDATE OF: a
 -- bitmap test in C before anything else; the list is every column of public.insurance_documents a
 -- managed view reads, pg_depend, kept in step by tests/test_incremental.py).
+-- requires: functions/tg_insurance_documents__record_rows.sql, functions/tg_insurance_documents__record_update.sql, functions/tg__record_everything.sql
 CREATE TRIGGER insurance_documents__record_insert
 AFTER INSERT ON public.insurance_documents
 REFERENCING NEW TABLE AS changed_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_insurance_documents__record_changes();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_insurance_documents__record_rows();
 
 CREATE TRIGGER insurance_documents__record_update
 AFTER UPDATE OF booking_id, created_at, due_at, id, reviewed_at, status, submitted_at, user_id
 ON public.insurance_documents
 FOR EACH ROW
-EXECUTE FUNCTION pgfresh.tg_insurance_documents__record_changes();
+EXECUTE FUNCTION pgfresh.tg_insurance_documents__record_update();
 
 CREATE TRIGGER insurance_documents__record_delete
 AFTER DELETE ON public.insurance_documents
 REFERENCING OLD TABLE AS changed_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_insurance_documents__record_changes();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_insurance_documents__record_rows();
 
 CREATE TRIGGER insurance_documents__record_truncate
 AFTER TRUNCATE ON public.insurance_documents
@@ -1896,27 +2248,28 @@ COMMENT ON TRIGGER insurance_documents__record_truncate ON public.insurance_docu
 NEW_TRIGGERS_MANUAL_PAYMENTS_RECORD_CHANGES = '''\
 -- triggers manual_payments__record_{insert,update,delete,truncate} on public.manual_payments: record the
 -- days each change touches in pgfresh.source_changes
--- (pgfresh.tg_manual_payments__record_changes, pgfresh.tg__record_everything for TRUNCATE); the views
+-- (pgfresh.tg_manual_payments__record_rows, _record_update, tg__record_everything for TRUNCATE); the views
 -- pgfresh.view_sources maps public.manual_payments to refresh from them.
 -- INSERT and DELETE per statement with transition tables (a batch pays one call); UPDATE
 -- per row, only when the statement sets a column some managed view reads (UPDATE OF: a
 -- bitmap test in C before anything else; the list is every column of public.manual_payments a
 -- managed view reads, pg_depend, kept in step by tests/test_incremental.py).
+-- requires: functions/tg_manual_payments__record_rows.sql, functions/tg_manual_payments__record_update.sql, functions/tg__record_everything.sql
 CREATE TRIGGER manual_payments__record_insert
 AFTER INSERT ON public.manual_payments
 REFERENCING NEW TABLE AS changed_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_manual_payments__record_changes();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_manual_payments__record_rows();
 
 CREATE TRIGGER manual_payments__record_update
 AFTER UPDATE OF amount, payment_id, received_at
 ON public.manual_payments
 FOR EACH ROW
-EXECUTE FUNCTION pgfresh.tg_manual_payments__record_changes();
+EXECUTE FUNCTION pgfresh.tg_manual_payments__record_update();
 
 CREATE TRIGGER manual_payments__record_delete
 AFTER DELETE ON public.manual_payments
 REFERENCING OLD TABLE AS changed_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_manual_payments__record_changes();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_manual_payments__record_rows();
 
 CREATE TRIGGER manual_payments__record_truncate
 AFTER TRUNCATE ON public.manual_payments
@@ -1936,27 +2289,28 @@ COMMENT ON TRIGGER manual_payments__record_truncate ON public.manual_payments IS
 NEW_TRIGGERS_PAYMENT_SCHEDULES_RECORD_CHANGES = '''\
 -- triggers payment_schedules__record_{insert,update,delete,truncate} on public.payment_schedules: record the
 -- days each change touches in pgfresh.source_changes
--- (pgfresh.tg_payment_schedules__record_changes, pgfresh.tg__record_everything for TRUNCATE); the views
+-- (pgfresh.tg_payment_schedules__record_rows, _record_update, tg__record_everything for TRUNCATE); the views
 -- pgfresh.view_sources maps public.payment_schedules to refresh from them.
 -- INSERT and DELETE per statement with transition tables (a batch pays one call); UPDATE
 -- per row, only when the statement sets a column some managed view reads (UPDATE OF: a
 -- bitmap test in C before anything else; the list is every column of public.payment_schedules a
 -- managed view reads, pg_depend, kept in step by tests/test_incremental.py).
+-- requires: functions/tg_payment_schedules__record_rows.sql, functions/tg_payment_schedules__record_update.sql, functions/tg__record_everything.sql
 CREATE TRIGGER payment_schedules__record_insert
 AFTER INSERT ON public.payment_schedules
 REFERENCING NEW TABLE AS changed_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_payment_schedules__record_changes();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_payment_schedules__record_rows();
 
 CREATE TRIGGER payment_schedules__record_update
 AFTER UPDATE OF amount_due, created_at, due_at, paid_at, status
 ON public.payment_schedules
 FOR EACH ROW
-EXECUTE FUNCTION pgfresh.tg_payment_schedules__record_changes();
+EXECUTE FUNCTION pgfresh.tg_payment_schedules__record_update();
 
 CREATE TRIGGER payment_schedules__record_delete
 AFTER DELETE ON public.payment_schedules
 REFERENCING OLD TABLE AS changed_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_payment_schedules__record_changes();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_payment_schedules__record_rows();
 
 CREATE TRIGGER payment_schedules__record_truncate
 AFTER TRUNCATE ON public.payment_schedules
@@ -1976,27 +2330,28 @@ COMMENT ON TRIGGER payment_schedules__record_truncate ON public.payment_schedule
 NEW_TRIGGERS_PAYMENTS_RECORD_CHANGES = '''\
 -- triggers payments__record_{insert,update,delete,truncate} on public.payments: record the
 -- days each change touches in pgfresh.source_changes
--- (pgfresh.tg_payments__record_changes, pgfresh.tg__record_everything for TRUNCATE); the views
+-- (pgfresh.tg_payments__record_rows, _record_update, tg__record_everything for TRUNCATE); the views
 -- pgfresh.view_sources maps public.payments to refresh from them.
 -- INSERT and DELETE per statement with transition tables (a batch pays one call); UPDATE
 -- per row, only when the statement sets a column some managed view reads (UPDATE OF: a
 -- bitmap test in C before anything else; the list is every column of public.payments a
 -- managed view reads, pg_depend, kept in step by tests/test_incremental.py).
+-- requires: functions/tg_payments__record_rows.sql, functions/tg_payments__record_update.sql, functions/tg__record_everything.sql
 CREATE TRIGGER payments__record_insert
 AFTER INSERT ON public.payments
 REFERENCING NEW TABLE AS changed_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_payments__record_changes();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_payments__record_rows();
 
 CREATE TRIGGER payments__record_update
 AFTER UPDATE OF amount, kind, method, paid_at, status, user_id
 ON public.payments
 FOR EACH ROW
-EXECUTE FUNCTION pgfresh.tg_payments__record_changes();
+EXECUTE FUNCTION pgfresh.tg_payments__record_update();
 
 CREATE TRIGGER payments__record_delete
 AFTER DELETE ON public.payments
 REFERENCING OLD TABLE AS changed_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_payments__record_changes();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_payments__record_rows();
 
 CREATE TRIGGER payments__record_truncate
 AFTER TRUNCATE ON public.payments
@@ -2016,27 +2371,28 @@ COMMENT ON TRIGGER payments__record_truncate ON public.payments IS
 NEW_TRIGGERS_PAYOUT_RECONCILIATIONS_RECORD_CHANGES = '''\
 -- triggers payout_reconciliations__record_{insert,update,delete,truncate} on public.payout_reconciliations: record the
 -- days each change touches in pgfresh.source_changes
--- (pgfresh.tg_payout_reconciliations__record_changes, pgfresh.tg__record_everything for TRUNCATE); the views
+-- (pgfresh.tg_payout_reconciliations__record_rows, _record_update, tg__record_everything for TRUNCATE); the views
 -- pgfresh.view_sources maps public.payout_reconciliations to refresh from them.
 -- INSERT and DELETE per statement with transition tables (a batch pays one call); UPDATE
 -- per row, only when the statement sets a column some managed view reads (UPDATE OF: a
 -- bitmap test in C before anything else; the list is every column of public.payout_reconciliations a
 -- managed view reads, pg_depend, kept in step by tests/test_incremental.py).
+-- requires: functions/tg_payout_reconciliations__record_rows.sql, functions/tg_payout_reconciliations__record_update.sql, functions/tg__record_everything.sql
 CREATE TRIGGER payout_reconciliations__record_insert
 AFTER INSERT ON public.payout_reconciliations
 REFERENCING NEW TABLE AS changed_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_payout_reconciliations__record_changes();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_payout_reconciliations__record_rows();
 
 CREATE TRIGGER payout_reconciliations__record_update
 AFTER UPDATE OF amount, arrived_at, created_at, expected_at, status
 ON public.payout_reconciliations
 FOR EACH ROW
-EXECUTE FUNCTION pgfresh.tg_payout_reconciliations__record_changes();
+EXECUTE FUNCTION pgfresh.tg_payout_reconciliations__record_update();
 
 CREATE TRIGGER payout_reconciliations__record_delete
 AFTER DELETE ON public.payout_reconciliations
 REFERENCING OLD TABLE AS changed_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_payout_reconciliations__record_changes();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_payout_reconciliations__record_rows();
 
 CREATE TRIGGER payout_reconciliations__record_truncate
 AFTER TRUNCATE ON public.payout_reconciliations
@@ -2054,33 +2410,34 @@ COMMENT ON TRIGGER payout_reconciliations__record_truncate ON public.payout_reco
 
 # triggers/settings__record_changes.sql, as this revision installs it.
 NEW_TRIGGERS_SETTINGS_RECORD_CHANGES = '''\
--- triggers settings__record_{insert,update,delete,truncate} on pgfresh.settings: any
--- settings change (time zone, lookback, thresholds) may change every row of a view that
--- reads settings, so it is recorded as "everything" (pgfresh.tg__record_everything); the
--- incremental views mapped to pgfresh.settings in pgfresh.view_sources then rebuild whole.
--- requires: functions/tg__record_everything.sql, tables/settings.sql
+-- triggers settings__record_{insert,update,delete,truncate} on pgfresh.settings: a settings
+-- change may move every row of a view that reads that setting, so it is recorded as
+-- "everything" with the key (pgfresh.tg_settings__record_changes; a TRUNCATE, every key,
+-- pgfresh.tg__record_everything); an incremental view mapped to pgfresh.settings in
+-- pgfresh.view_sources, for that key, then rebuilds whole.
+-- requires: functions/tg_settings__record_changes.sql, functions/tg__record_everything.sql, tables/settings.sql
 CREATE TRIGGER settings__record_insert
 AFTER INSERT ON pgfresh.settings
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_everything();
+FOR EACH ROW EXECUTE FUNCTION pgfresh.tg_settings__record_changes();
 
 CREATE TRIGGER settings__record_update
 AFTER UPDATE ON pgfresh.settings
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_everything();
+FOR EACH ROW EXECUTE FUNCTION pgfresh.tg_settings__record_changes();
 
 CREATE TRIGGER settings__record_delete
 AFTER DELETE ON pgfresh.settings
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_everything();
+FOR EACH ROW EXECUTE FUNCTION pgfresh.tg_settings__record_changes();
 
 CREATE TRIGGER settings__record_truncate
 AFTER TRUNCATE ON pgfresh.settings
 FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg__record_everything();
 
 COMMENT ON TRIGGER settings__record_insert ON pgfresh.settings IS
-'pgfresh: record that every row of the views reading settings may change.';
+'pgfresh: record that every row of the views reading this setting may change.';
 COMMENT ON TRIGGER settings__record_update ON pgfresh.settings IS
-'pgfresh: record that every row of the views reading settings may change.';
+'pgfresh: record that every row of the views reading this setting may change.';
 COMMENT ON TRIGGER settings__record_delete ON pgfresh.settings IS
-'pgfresh: record that every row of the views reading settings may change.';
+'pgfresh: record that every row of the views reading this setting may change.';
 COMMENT ON TRIGGER settings__record_truncate ON pgfresh.settings IS
 'pgfresh: record that every row of the views reading settings may change.';
 '''
@@ -2089,27 +2446,28 @@ COMMENT ON TRIGGER settings__record_truncate ON pgfresh.settings IS
 NEW_TRIGGERS_SUPPORT_TICKETS_RECORD_CHANGES = '''\
 -- triggers support_tickets__record_{insert,update,delete,truncate} on public.support_tickets: record the
 -- machines and days each change touches in pgfresh.source_changes
--- (pgfresh.tg_support_tickets__record_changes, pgfresh.tg__record_everything for TRUNCATE); the views
+-- (pgfresh.tg_support_tickets__record_rows, _record_update, tg__record_everything for TRUNCATE); the views
 -- pgfresh.view_sources maps public.support_tickets to refresh from them.
 -- INSERT and DELETE per statement with transition tables (a batch pays one call); UPDATE
 -- per row, only when the statement sets a column some managed view reads (UPDATE OF: a
 -- bitmap test in C before anything else; the list is every column of public.support_tickets a
 -- managed view reads, pg_depend, kept in step by tests/test_incremental.py).
+-- requires: functions/tg_support_tickets__record_rows.sql, functions/tg_support_tickets__record_update.sql, functions/tg__record_everything.sql
 CREATE TRIGGER support_tickets__record_insert
 AFTER INSERT ON public.support_tickets
 REFERENCING NEW TABLE AS changed_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_support_tickets__record_changes();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_support_tickets__record_rows();
 
 CREATE TRIGGER support_tickets__record_update
 AFTER UPDATE OF booking_id, created_at, equipment_id, first_response_at, id, priority, resolved_at, status, updated_at, user_id
 ON public.support_tickets
 FOR EACH ROW
-EXECUTE FUNCTION pgfresh.tg_support_tickets__record_changes();
+EXECUTE FUNCTION pgfresh.tg_support_tickets__record_update();
 
 CREATE TRIGGER support_tickets__record_delete
 AFTER DELETE ON public.support_tickets
 REFERENCING OLD TABLE AS changed_rows
-FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_support_tickets__record_changes();
+FOR EACH STATEMENT EXECUTE FUNCTION pgfresh.tg_support_tickets__record_rows();
 
 CREATE TRIGGER support_tickets__record_truncate
 AFTER TRUNCATE ON public.support_tickets
@@ -3527,17 +3885,29 @@ NEW = {
     'functions/purge_history.sql': NEW_FUNCTIONS_PURGE_HISTORY,
     'functions/refresh_targets.sql': NEW_FUNCTIONS_REFRESH_TARGETS,
     'functions/tg__record_everything.sql': NEW_FUNCTIONS_TG_RECORD_EVERYTHING,
-    'functions/tg_bookings__record_changes.sql': NEW_FUNCTIONS_TG_BOOKINGS_RECORD_CHANGES,
-    'functions/tg_equipment__record_changes.sql': NEW_FUNCTIONS_TG_EQUIPMENT_RECORD_CHANGES,
-    'functions/tg_equipment_maintenance__record_changes.sql': NEW_FUNCTIONS_TG_EQUIPMENT_MAINTENANCE_RECORD_CHANGES,
-    'functions/tg_equipment_utilization__record_changes.sql': NEW_FUNCTIONS_TG_EQUIPMENT_UTILIZATION_RECORD_CHANGES,
-    'functions/tg_financial_transactions__record_changes.sql': NEW_FUNCTIONS_TG_FINANCIAL_TRANSACTIONS_RECORD_CHANGES,
-    'functions/tg_insurance_documents__record_changes.sql': NEW_FUNCTIONS_TG_INSURANCE_DOCUMENTS_RECORD_CHANGES,
-    'functions/tg_manual_payments__record_changes.sql': NEW_FUNCTIONS_TG_MANUAL_PAYMENTS_RECORD_CHANGES,
-    'functions/tg_payment_schedules__record_changes.sql': NEW_FUNCTIONS_TG_PAYMENT_SCHEDULES_RECORD_CHANGES,
-    'functions/tg_payments__record_changes.sql': NEW_FUNCTIONS_TG_PAYMENTS_RECORD_CHANGES,
-    'functions/tg_payout_reconciliations__record_changes.sql': NEW_FUNCTIONS_TG_PAYOUT_RECONCILIATIONS_RECORD_CHANGES,
-    'functions/tg_support_tickets__record_changes.sql': NEW_FUNCTIONS_TG_SUPPORT_TICKETS_RECORD_CHANGES,
+    'functions/tg_bookings__record_rows.sql': NEW_FUNCTIONS_TG_BOOKINGS_RECORD_ROWS,
+    'functions/tg_bookings__record_update.sql': NEW_FUNCTIONS_TG_BOOKINGS_RECORD_UPDATE,
+    'functions/tg_equipment__record_rows.sql': NEW_FUNCTIONS_TG_EQUIPMENT_RECORD_ROWS,
+    'functions/tg_equipment__record_update.sql': NEW_FUNCTIONS_TG_EQUIPMENT_RECORD_UPDATE,
+    'functions/tg_equipment_maintenance__record_rows.sql': NEW_FUNCTIONS_TG_EQUIPMENT_MAINTENANCE_RECORD_ROWS,
+    'functions/tg_equipment_maintenance__record_update.sql': NEW_FUNCTIONS_TG_EQUIPMENT_MAINTENANCE_RECORD_UPDATE,
+    'functions/tg_equipment_utilization__record_rows.sql': NEW_FUNCTIONS_TG_EQUIPMENT_UTILIZATION_RECORD_ROWS,
+    'functions/tg_equipment_utilization__record_update.sql': NEW_FUNCTIONS_TG_EQUIPMENT_UTILIZATION_RECORD_UPDATE,
+    'functions/tg_financial_transactions__record_rows.sql': NEW_FUNCTIONS_TG_FINANCIAL_TRANSACTIONS_RECORD_ROWS,
+    'functions/tg_financial_transactions__record_update.sql': NEW_FUNCTIONS_TG_FINANCIAL_TRANSACTIONS_RECORD_UPDATE,
+    'functions/tg_insurance_documents__record_rows.sql': NEW_FUNCTIONS_TG_INSURANCE_DOCUMENTS_RECORD_ROWS,
+    'functions/tg_insurance_documents__record_update.sql': NEW_FUNCTIONS_TG_INSURANCE_DOCUMENTS_RECORD_UPDATE,
+    'functions/tg_manual_payments__record_rows.sql': NEW_FUNCTIONS_TG_MANUAL_PAYMENTS_RECORD_ROWS,
+    'functions/tg_manual_payments__record_update.sql': NEW_FUNCTIONS_TG_MANUAL_PAYMENTS_RECORD_UPDATE,
+    'functions/tg_payment_schedules__record_rows.sql': NEW_FUNCTIONS_TG_PAYMENT_SCHEDULES_RECORD_ROWS,
+    'functions/tg_payment_schedules__record_update.sql': NEW_FUNCTIONS_TG_PAYMENT_SCHEDULES_RECORD_UPDATE,
+    'functions/tg_payments__record_rows.sql': NEW_FUNCTIONS_TG_PAYMENTS_RECORD_ROWS,
+    'functions/tg_payments__record_update.sql': NEW_FUNCTIONS_TG_PAYMENTS_RECORD_UPDATE,
+    'functions/tg_payout_reconciliations__record_rows.sql': NEW_FUNCTIONS_TG_PAYOUT_RECONCILIATIONS_RECORD_ROWS,
+    'functions/tg_payout_reconciliations__record_update.sql': NEW_FUNCTIONS_TG_PAYOUT_RECONCILIATIONS_RECORD_UPDATE,
+    'functions/tg_settings__record_changes.sql': NEW_FUNCTIONS_TG_SETTINGS_RECORD_CHANGES,
+    'functions/tg_support_tickets__record_rows.sql': NEW_FUNCTIONS_TG_SUPPORT_TICKETS_RECORD_ROWS,
+    'functions/tg_support_tickets__record_update.sql': NEW_FUNCTIONS_TG_SUPPORT_TICKETS_RECORD_UPDATE,
     'tables/change_marks.sql': NEW_TABLES_CHANGE_MARKS,
     'tables/source_changes.sql': NEW_TABLES_SOURCE_CHANGES,
     'tables/view_sources.sql': NEW_TABLES_VIEW_SOURCES,
@@ -3554,7 +3924,7 @@ NEW = {
     'triggers/settings__record_changes.sql': NEW_TRIGGERS_SETTINGS_RECORD_CHANGES,
     'triggers/support_tickets__record_changes.sql': NEW_TRIGGERS_SUPPORT_TICKETS_RECORD_CHANGES,
 }
-REMOVED = ('functions/tg__enqueue_refresh.sql', 'functions/tg__record_truncate.sql', 'functions/tg_bookings__record_rows.sql', 'functions/tg_bookings__record_update.sql', 'functions/tg_equipment__record_rows.sql', 'functions/tg_equipment__record_update.sql', 'functions/tg_equipment_maintenance__record_rows.sql', 'functions/tg_equipment_maintenance__record_update.sql', 'functions/tg_equipment_utilization__record_rows.sql', 'functions/tg_equipment_utilization__record_update.sql', 'tables/refresh_changes.sql', 'triggers/financial_transactions__enqueue.sql', 'triggers/insurance_documents__enqueue.sql', 'triggers/payments__enqueue.sql', 'triggers/payout_reconciliations__enqueue.sql', 'triggers/support_tickets__enqueue.sql')
+REMOVED = ('functions/tg__enqueue_refresh.sql', 'functions/tg__record_truncate.sql', 'tables/refresh_changes.sql', 'triggers/financial_transactions__enqueue.sql', 'triggers/insurance_documents__enqueue.sql', 'triggers/payments__enqueue.sql', 'triggers/payout_reconciliations__enqueue.sql', 'triggers/support_tickets__enqueue.sql')
 
 # The comments of tables/view_sources.sql as the revision sets them.
 COMMENTS_NEW_TABLES_VIEW_SOURCES = '''\
@@ -3721,17 +4091,29 @@ def upgrade() -> None:
     execute_sql(NEW_FUNCTIONS_PURGE_HISTORY, 'functions/purge_history.sql')
     execute_sql(NEW_FUNCTIONS_APPLY_MV_EQUIPMENT_UTILIZATION, 'functions/_apply_mv_equipment_utilization.sql')
     execute_sql(NEW_FUNCTIONS_TG_RECORD_EVERYTHING, 'functions/tg__record_everything.sql')
-    execute_sql(NEW_FUNCTIONS_TG_BOOKINGS_RECORD_CHANGES, 'functions/tg_bookings__record_changes.sql')
-    execute_sql(NEW_FUNCTIONS_TG_EQUIPMENT_RECORD_CHANGES, 'functions/tg_equipment__record_changes.sql')
-    execute_sql(NEW_FUNCTIONS_TG_EQUIPMENT_MAINTENANCE_RECORD_CHANGES, 'functions/tg_equipment_maintenance__record_changes.sql')
-    execute_sql(NEW_FUNCTIONS_TG_EQUIPMENT_UTILIZATION_RECORD_CHANGES, 'functions/tg_equipment_utilization__record_changes.sql')
-    execute_sql(NEW_FUNCTIONS_TG_FINANCIAL_TRANSACTIONS_RECORD_CHANGES, 'functions/tg_financial_transactions__record_changes.sql')
-    execute_sql(NEW_FUNCTIONS_TG_INSURANCE_DOCUMENTS_RECORD_CHANGES, 'functions/tg_insurance_documents__record_changes.sql')
-    execute_sql(NEW_FUNCTIONS_TG_MANUAL_PAYMENTS_RECORD_CHANGES, 'functions/tg_manual_payments__record_changes.sql')
-    execute_sql(NEW_FUNCTIONS_TG_PAYMENT_SCHEDULES_RECORD_CHANGES, 'functions/tg_payment_schedules__record_changes.sql')
-    execute_sql(NEW_FUNCTIONS_TG_PAYMENTS_RECORD_CHANGES, 'functions/tg_payments__record_changes.sql')
-    execute_sql(NEW_FUNCTIONS_TG_PAYOUT_RECONCILIATIONS_RECORD_CHANGES, 'functions/tg_payout_reconciliations__record_changes.sql')
-    execute_sql(NEW_FUNCTIONS_TG_SUPPORT_TICKETS_RECORD_CHANGES, 'functions/tg_support_tickets__record_changes.sql')
+    execute_sql(NEW_FUNCTIONS_TG_BOOKINGS_RECORD_ROWS, 'functions/tg_bookings__record_rows.sql')
+    execute_sql(NEW_FUNCTIONS_TG_BOOKINGS_RECORD_UPDATE, 'functions/tg_bookings__record_update.sql')
+    execute_sql(NEW_FUNCTIONS_TG_EQUIPMENT_RECORD_ROWS, 'functions/tg_equipment__record_rows.sql')
+    execute_sql(NEW_FUNCTIONS_TG_EQUIPMENT_RECORD_UPDATE, 'functions/tg_equipment__record_update.sql')
+    execute_sql(NEW_FUNCTIONS_TG_EQUIPMENT_MAINTENANCE_RECORD_ROWS, 'functions/tg_equipment_maintenance__record_rows.sql')
+    execute_sql(NEW_FUNCTIONS_TG_EQUIPMENT_MAINTENANCE_RECORD_UPDATE, 'functions/tg_equipment_maintenance__record_update.sql')
+    execute_sql(NEW_FUNCTIONS_TG_EQUIPMENT_UTILIZATION_RECORD_ROWS, 'functions/tg_equipment_utilization__record_rows.sql')
+    execute_sql(NEW_FUNCTIONS_TG_EQUIPMENT_UTILIZATION_RECORD_UPDATE, 'functions/tg_equipment_utilization__record_update.sql')
+    execute_sql(NEW_FUNCTIONS_TG_FINANCIAL_TRANSACTIONS_RECORD_ROWS, 'functions/tg_financial_transactions__record_rows.sql')
+    execute_sql(NEW_FUNCTIONS_TG_FINANCIAL_TRANSACTIONS_RECORD_UPDATE, 'functions/tg_financial_transactions__record_update.sql')
+    execute_sql(NEW_FUNCTIONS_TG_INSURANCE_DOCUMENTS_RECORD_ROWS, 'functions/tg_insurance_documents__record_rows.sql')
+    execute_sql(NEW_FUNCTIONS_TG_INSURANCE_DOCUMENTS_RECORD_UPDATE, 'functions/tg_insurance_documents__record_update.sql')
+    execute_sql(NEW_FUNCTIONS_TG_MANUAL_PAYMENTS_RECORD_ROWS, 'functions/tg_manual_payments__record_rows.sql')
+    execute_sql(NEW_FUNCTIONS_TG_MANUAL_PAYMENTS_RECORD_UPDATE, 'functions/tg_manual_payments__record_update.sql')
+    execute_sql(NEW_FUNCTIONS_TG_PAYMENT_SCHEDULES_RECORD_ROWS, 'functions/tg_payment_schedules__record_rows.sql')
+    execute_sql(NEW_FUNCTIONS_TG_PAYMENT_SCHEDULES_RECORD_UPDATE, 'functions/tg_payment_schedules__record_update.sql')
+    execute_sql(NEW_FUNCTIONS_TG_PAYMENTS_RECORD_ROWS, 'functions/tg_payments__record_rows.sql')
+    execute_sql(NEW_FUNCTIONS_TG_PAYMENTS_RECORD_UPDATE, 'functions/tg_payments__record_update.sql')
+    execute_sql(NEW_FUNCTIONS_TG_PAYOUT_RECONCILIATIONS_RECORD_ROWS, 'functions/tg_payout_reconciliations__record_rows.sql')
+    execute_sql(NEW_FUNCTIONS_TG_PAYOUT_RECONCILIATIONS_RECORD_UPDATE, 'functions/tg_payout_reconciliations__record_update.sql')
+    execute_sql(NEW_FUNCTIONS_TG_SETTINGS_RECORD_CHANGES, 'functions/tg_settings__record_changes.sql')
+    execute_sql(NEW_FUNCTIONS_TG_SUPPORT_TICKETS_RECORD_ROWS, 'functions/tg_support_tickets__record_rows.sql')
+    execute_sql(NEW_FUNCTIONS_TG_SUPPORT_TICKETS_RECORD_UPDATE, 'functions/tg_support_tickets__record_update.sql')
     execute_locked(NEW_TRIGGERS_BOOKINGS_RECORD_CHANGES, 'triggers/bookings__record_changes.sql', ['public.bookings'])
     execute_locked(NEW_TRIGGERS_EQUIPMENT_RECORD_CHANGES, 'triggers/equipment__record_changes.sql', ['public.equipment'])
     execute_locked(NEW_TRIGGERS_EQUIPMENT_MAINTENANCE_RECORD_CHANGES, 'triggers/equipment_maintenance__record_changes.sql', ['public.equipment_maintenance'])
@@ -3797,17 +4179,29 @@ def downgrade() -> None:
     execute_locked('DROP TRIGGER bookings__record_delete ON public.bookings', 'triggers/bookings__record_changes.sql', ['public.bookings'])
     execute_locked('DROP TRIGGER bookings__record_update ON public.bookings', 'triggers/bookings__record_changes.sql', ['public.bookings'])
     execute_locked('DROP TRIGGER bookings__record_insert ON public.bookings', 'triggers/bookings__record_changes.sql', ['public.bookings'])
-    execute_sql('DROP FUNCTION pgfresh.tg_support_tickets__record_changes()')  # functions/tg_support_tickets__record_changes.sql
-    execute_sql('DROP FUNCTION pgfresh.tg_payout_reconciliations__record_changes()')  # functions/tg_payout_reconciliations__record_changes.sql
-    execute_sql('DROP FUNCTION pgfresh.tg_payments__record_changes()')  # functions/tg_payments__record_changes.sql
-    execute_sql('DROP FUNCTION pgfresh.tg_payment_schedules__record_changes()')  # functions/tg_payment_schedules__record_changes.sql
-    execute_sql('DROP FUNCTION pgfresh.tg_manual_payments__record_changes()')  # functions/tg_manual_payments__record_changes.sql
-    execute_sql('DROP FUNCTION pgfresh.tg_insurance_documents__record_changes()')  # functions/tg_insurance_documents__record_changes.sql
-    execute_sql('DROP FUNCTION pgfresh.tg_financial_transactions__record_changes()')  # functions/tg_financial_transactions__record_changes.sql
-    execute_sql('DROP FUNCTION pgfresh.tg_equipment_utilization__record_changes()')  # functions/tg_equipment_utilization__record_changes.sql
-    execute_sql('DROP FUNCTION pgfresh.tg_equipment_maintenance__record_changes()')  # functions/tg_equipment_maintenance__record_changes.sql
-    execute_sql('DROP FUNCTION pgfresh.tg_equipment__record_changes()')  # functions/tg_equipment__record_changes.sql
-    execute_sql('DROP FUNCTION pgfresh.tg_bookings__record_changes()')  # functions/tg_bookings__record_changes.sql
+    execute_sql('DROP FUNCTION pgfresh.tg_support_tickets__record_update()')  # functions/tg_support_tickets__record_update.sql
+    execute_sql('DROP FUNCTION pgfresh.tg_support_tickets__record_rows()')  # functions/tg_support_tickets__record_rows.sql
+    execute_sql('DROP FUNCTION pgfresh.tg_settings__record_changes()')  # functions/tg_settings__record_changes.sql
+    execute_sql('DROP FUNCTION pgfresh.tg_payout_reconciliations__record_update()')  # functions/tg_payout_reconciliations__record_update.sql
+    execute_sql('DROP FUNCTION pgfresh.tg_payout_reconciliations__record_rows()')  # functions/tg_payout_reconciliations__record_rows.sql
+    execute_sql('DROP FUNCTION pgfresh.tg_payments__record_update()')  # functions/tg_payments__record_update.sql
+    execute_sql('DROP FUNCTION pgfresh.tg_payments__record_rows()')  # functions/tg_payments__record_rows.sql
+    execute_sql('DROP FUNCTION pgfresh.tg_payment_schedules__record_update()')  # functions/tg_payment_schedules__record_update.sql
+    execute_sql('DROP FUNCTION pgfresh.tg_payment_schedules__record_rows()')  # functions/tg_payment_schedules__record_rows.sql
+    execute_sql('DROP FUNCTION pgfresh.tg_manual_payments__record_update()')  # functions/tg_manual_payments__record_update.sql
+    execute_sql('DROP FUNCTION pgfresh.tg_manual_payments__record_rows()')  # functions/tg_manual_payments__record_rows.sql
+    execute_sql('DROP FUNCTION pgfresh.tg_insurance_documents__record_update()')  # functions/tg_insurance_documents__record_update.sql
+    execute_sql('DROP FUNCTION pgfresh.tg_insurance_documents__record_rows()')  # functions/tg_insurance_documents__record_rows.sql
+    execute_sql('DROP FUNCTION pgfresh.tg_financial_transactions__record_update()')  # functions/tg_financial_transactions__record_update.sql
+    execute_sql('DROP FUNCTION pgfresh.tg_financial_transactions__record_rows()')  # functions/tg_financial_transactions__record_rows.sql
+    execute_sql('DROP FUNCTION pgfresh.tg_equipment_utilization__record_update()')  # functions/tg_equipment_utilization__record_update.sql
+    execute_sql('DROP FUNCTION pgfresh.tg_equipment_utilization__record_rows()')  # functions/tg_equipment_utilization__record_rows.sql
+    execute_sql('DROP FUNCTION pgfresh.tg_equipment_maintenance__record_update()')  # functions/tg_equipment_maintenance__record_update.sql
+    execute_sql('DROP FUNCTION pgfresh.tg_equipment_maintenance__record_rows()')  # functions/tg_equipment_maintenance__record_rows.sql
+    execute_sql('DROP FUNCTION pgfresh.tg_equipment__record_update()')  # functions/tg_equipment__record_update.sql
+    execute_sql('DROP FUNCTION pgfresh.tg_equipment__record_rows()')  # functions/tg_equipment__record_rows.sql
+    execute_sql('DROP FUNCTION pgfresh.tg_bookings__record_update()')  # functions/tg_bookings__record_update.sql
+    execute_sql('DROP FUNCTION pgfresh.tg_bookings__record_rows()')  # functions/tg_bookings__record_rows.sql
     execute_sql('DROP FUNCTION pgfresh.tg__record_everything()')  # functions/tg__record_everything.sql
     execute_sql('DROP FUNCTION pgfresh._apply_mv_equipment_utilization(boolean)')  # functions/_apply_mv_equipment_utilization.sql
     execute_sql('DROP FUNCTION pgfresh.purge_history(interval)')  # functions/purge_history.sql

@@ -1,0 +1,35 @@
+-- pgfresh.tg_insurance_documents__record_rows(): the INSERT and DELETE capture trigger of public.insurance_documents,
+-- per statement: one pgfresh.source_changes row for the rows the statement added or removed
+-- (transition table changed_rows: the INSERT trigger's NEW TABLE, the DELETE trigger's OLD
+-- TABLE), so a 1000-row statement pays one call; nothing when it touched no row.
+-- requires: tables/source_changes.sql
+-- Keys: no machines (the table has none); the days from the UTC day before the earliest
+-- submitted_at, due_at, reviewed_at, expires_at, created_at to the UTC day after the
+-- latest (every local day those instants fall on, whatever the business time zone).
+-- One static INSERT (a cached plan) and nothing else: which views a change concerns is read
+-- at refresh time (pgfresh._take_changes, from pgfresh.view_sources), so the writer's
+-- statement pays the same whatever the number of views.
+-- SECURITY DEFINER: writers of public.insurance_documents need no privilege on pgfresh.
+CREATE FUNCTION pgfresh.tg_insurance_documents__record_rows()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pgfresh
+AS $$
+BEGIN
+    INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day)
+    SELECT
+        'public.insurance_documents', TG_OP, NULL::uuid[],
+        (least(min(r.submitted_at), min(r.due_at), min(r.reviewed_at), min(r.expires_at), min(r.created_at)) AT TIME ZONE 'UTC')::date - 1,
+        (greatest(max(r.submitted_at), max(r.due_at), max(r.reviewed_at), max(r.expires_at), max(r.created_at)) AT TIME ZONE 'UTC')::date + 1
+      FROM changed_rows AS r
+    HAVING count(*) > 0;
+    RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION pgfresh.tg_insurance_documents__record_rows() IS
+'Statement-level AFTER INSERT / AFTER DELETE capture trigger of public.insurance_documents (transition table changed_rows): records no machines and days of the rows added or removed in pgfresh.source_changes.';
+
+-- Runs only as a trigger; nobody calls it.
+REVOKE ALL ON FUNCTION pgfresh.tg_insurance_documents__record_rows() FROM public;
