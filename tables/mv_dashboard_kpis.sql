@@ -38,7 +38,8 @@ COMMENT ON COLUMN analytics.mv_dashboard_kpis.alerts IS
 GRANT SELECT ON analytics.mv_dashboard_kpis TO dashboard_reader;
 
 -- Which changes feed it (data, like the seed rows of tables/view_sources.sql): every
--- source it reads, and pgfresh.settings (business_timezone and the kpi_* thresholds).
+-- source it reads, and the settings it reads (pgfresh.settings: business_timezone and the
+-- kpi_* thresholds; any other key, an engine knob, rebuilds nothing).
 -- In each table every column it reads: bookings user_id, status, start_at, end_at,
 -- created_at; payments kind, status, amount, paid_at; equipment_utilization usage_date,
 -- hours_used, hours_available; payment_schedules status, amount_due, created_at,
@@ -49,5 +50,8 @@ INSERT INTO pgfresh.view_sources (source_table, view_name, update_columns) VALUE
 ('public.equipment_utilization', 'mv_dashboard_kpis', '{usage_date,hours_used,hours_available}'),
 ('public.payment_schedules', 'mv_dashboard_kpis', '{status,amount_due,created_at,due_at,paid_at}'),
 ('public.insurance_documents', 'mv_dashboard_kpis', '{status,submitted_at,due_at,reviewed_at}'),
-('pgfresh.settings', 'mv_dashboard_kpis', NULL)
-ON CONFLICT (source_table, view_name) DO UPDATE SET update_columns = excluded.update_columns;
+(
+    'pgfresh.settings', 'mv_dashboard_kpis',
+    '{business_timezone,kpi_bookings_drop_pct,kpi_revenue_drop_pct,kpi_low_utilization_pct,kpi_overdue_share_pct,kpi_insurance_overdue_count}'
+)
+ON CONFLICT (source_table, view_name) DO NOTHING;
