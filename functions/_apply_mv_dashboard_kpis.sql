@@ -51,7 +51,7 @@ BEGIN
     -- The changes taken now (first, before any source is read).
     SELECT
         pg_catalog.array_agg(c),
-        count(*),
+        count(*)::integer,
         coalesce(bool_or(
             (c.first_day IS NULL AND c.last_day IS NULL)
             OR NOT coalesce(c.source_table = ANY (c_counts || c_balances), FALSE)

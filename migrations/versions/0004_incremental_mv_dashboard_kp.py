@@ -12,7 +12,7 @@ Source files:
 
 Revision ID: 0004_incremental_mv_dashboard_kp
 Revises: 0003_capture_per_source_table
-Create Date: 2026-12-01 10:46:19 UTC
+Create Date: 2026-12-01 10:52:20 UTC
 """
 
 from pgfresh.migration import execute_locked, execute_sql
@@ -214,7 +214,7 @@ BEGIN
     -- The changes taken now (first, before any source is read).
     SELECT
         pg_catalog.array_agg(c),
-        count(*),
+        count(*)::integer,
         coalesce(bool_or(
             (c.first_day IS NULL AND c.last_day IS NULL)
             OR NOT coalesce(c.source_table = ANY (c_counts || c_balances), FALSE)
