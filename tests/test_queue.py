@@ -78,8 +78,9 @@ def test_the_seed_mapping_is_data_and_unmanaged_names_are_ignored(edb):
         capture = conn.execute(
             "SELECT c.relname, count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
             "JOIN pg_proc f ON f.oid = t.tgfoid "
-            "WHERE (f.proname IN ('tg_' || c.relname || '__record_rows', 'tg_' || c.relname || '__record_update') "
-            "OR f.proname = 'tg__record_everything') AND c.relnamespace = 'public'::regnamespace "
+            "WHERE (f.proname IN ('tg_' || c.relname || '__record_rows', "
+            "'tg_' || c.relname || '__record_update') OR f.proname = 'tg__record_everything') "
+            "AND c.relnamespace = 'public'::regnamespace "
             "GROUP BY 1 ORDER BY 1").fetchall()
         assert dict(capture) == {t: 4 for t in CAPTURED}
         # A writer records its change once, for the source (it looks no view up); a mapping to
