@@ -12,7 +12,7 @@ Source files:
 
 Revision ID: 0004_incremental_mv_dashboard_kp
 Revises: 0003_capture_per_source_table
-Create Date: 2026-12-01 10:52:20 UTC
+Create Date: 2026-12-01 11:12:44 UTC
 """
 
 from pgfresh.migration import execute_locked, execute_sql
