@@ -293,7 +293,7 @@ def _clean(conn) -> None:
     )
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(batches=st.lists(st.lists(operation, min_size=1, max_size=6), min_size=1, max_size=4))
 def test_incremental_refresh_equals_a_full_computation_after_any_changes(db, batches):
     with connect(db) as conn:
