@@ -6,6 +6,7 @@ source files and generate another revision.
 Source files:
   create    functions/_apply_days.sql
   create    functions/_apply_mv_booking_trends.sql
+  create    functions/_apply_mv_dashboard_kpis.sql
   create    functions/_apply_mv_financial_summary.sql
   create    functions/_apply_mv_revenue_trends.sql
   create    functions/_changed_views.sql
@@ -14,9 +15,11 @@ Source files:
   create    functions/_take_changes.sql
   create    functions/_verify_days.sql
   create    functions/_verify_mv_booking_trends.sql
+  create    functions/_verify_mv_dashboard_kpis.sql
   create    functions/_verify_mv_financial_summary.sql
   create    functions/_verify_mv_revenue_trends.sql
   create    functions/mv_booking_trends_calendar.sql
+  create    functions/mv_dashboard_kpis_calendar.sql
   create    functions/mv_revenue_trends_calendar.sql
   create    functions/tg__record_everything.sql
   create    functions/tg_financial_transactions__record_rows.sql
@@ -36,6 +39,7 @@ Source files:
   create    functions/tg_support_tickets__record_update.sql
   create    tables/change_marks.sql
   create    tables/mv_booking_trends.sql
+  create    tables/mv_dashboard_kpis.sql
   create    tables/mv_financial_summary.sql
   create    tables/mv_revenue_trends.sql
   create    tables/source_changes.sql
@@ -66,6 +70,7 @@ Source files:
   replace   triggers/equipment_maintenance__record_changes.sql
   replace   triggers/equipment_utilization__record_changes.sql
   replace   views/mv_booking_trends.sql
+  replace   views/mv_dashboard_kpis.sql
   replace   views/mv_financial_summary.sql
   replace   views/mv_revenue_trends.sql
   drop      functions/tg__enqueue_refresh.sql
@@ -80,7 +85,7 @@ Source files:
 
 Revision ID: 0003_incremental_views_and_chang
 Revises: 0002_production_readiness
-Create Date: 2026-12-01 11:38:11 UTC
+Create Date: 2026-12-01 11:42:54 UTC
 """
 
 from pgfresh.migration import execute_locked, execute_sql
@@ -98,7 +103,6 @@ DECLARE
     v_need constant jsonb := '{
         "bookings": [
             "created_at",
-            "end_at",
             "equipment_id",
             "id",
             "start_at",
@@ -130,7 +134,6 @@ DECLARE
             "booking_id",
             "due_at",
             "id",
-            "reviewed_at",
             "status",
             "submitted_at",
             "user_id"
@@ -141,17 +144,10 @@ DECLARE
             "status",
             "ticket_id"
         ],
-        "payment_schedules": [
-            "amount_due",
-            "created_at",
-            "due_at",
-            "paid_at",
-            "status"
-        ],
+        "payment_schedules": [],
         "payments": [
             "amount",
             "kind",
-            "paid_at",
             "status",
             "user_id"
         ],
@@ -370,6 +366,154 @@ COMMENT ON FUNCTION pgfresh._apply_mv_booking_trends(boolean) IS
 'Refreshes analytics.mv_booking_trends: the local days of its source changes and the days that entered or left the calendar (p_full: every row), in the current transaction. Returns the source changes taken. Called by pgfresh._execute_run.';
 
 REVOKE ALL ON FUNCTION pgfresh._apply_mv_booking_trends(boolean) FROM public;
+'''
+
+# functions/_apply_mv_dashboard_kpis.sql, as this revision installs it.
+NEW_FUNCTIONS_APPLY_MV_DASHBOARD_KPIS = '''\
+-- pgfresh._apply_mv_dashboard_kpis(full): the refresh of the incremental
+-- analytics.mv_dashboard_kpis; _execute_run calls it under the view's advisory lock, in
+-- the run's transaction (subtransaction), and records the outcome.
+-- requires: functions/_take_changes.sql, views/mv_dashboard_kpis.sql, functions/mv_dashboard_kpis_calendar.sql
+-- Incremental (p_full false). It takes the changes of its sources first
+-- (pgfresh._take_changes), each with the local days first_day .. last_day its old and new
+-- rows' instants fall on (widened by a day), and dirties, clipped to the calendar:
+--   * public.bookings (bookings created, customers on rent), public.payments (revenue),
+--     public.equipment_utilization (utilization): counts of a day. A change dirties its
+--     days D and the growth of D + 1 and D + 7 (the day and the week after).
+--   * public.payment_schedules (outstanding and overdue balances), and
+--     public.insurance_documents (overdue insurance): carried-forward balances. A change
+--     dirties its first day D onward, to the calendar's end (D + 1 and D + 7 included),
+--     and nothing before it.
+--   * the calendar: days that entered it (a new day after midnight, an earlier first
+--     event, a later last one) with their D + 1 and D + 7 (their growth had no previous
+--     day); days that left it are deleted, with the D + 1 and D + 7 that remain (their
+--     growth lost its previous day). The first day is looked up in full (a scan of the
+--     sources without a time index) only when a change touches a day up to it.
+-- The dirty days are rewritten in this one transaction: days that left the calendar are
+-- deleted, the others inserted or updated in place from pgfresh.mv_dashboard_kpis_rows
+-- (INSERT ... ON CONFLICT DO UPDATE: the row function reads the stored rows in the
+-- statement's snapshot, before it writes). It passes p_stored: the sources without
+-- changes, whose values it reads from the stored rows; balances of dirty days are carried
+-- forward from the stored balance of the day before the first day read. Readers see the
+-- old rows until the commit; nobody waits (no lock beyond ROW EXCLUSIVE).
+-- Full (p_full, an empty table, "everything" -- a TRUNCATE, a settings change, the first
+-- take, or a source without a rule here -- or more dirty days than a quarter of the
+-- rows): all rows deleted and inserted from the sources alone, in one transaction too.
+-- jit off: the row function's estimates at scale 3 pass jit_above_cost (about 58,000 for
+-- every row at scale 1); compiling costs more than the few days' query, as for utilization.
+-- Returns the number of source changes it took.
+CREATE FUNCTION pgfresh._apply_mv_dashboard_kpis(p_full boolean)
+RETURNS integer
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pgfresh
+SET jit = off
+AS $$
+DECLARE
+    c_counts CONSTANT text[] := ARRAY['public.bookings', 'public.payments', 'public.equipment_utilization'];
+    c_balances CONSTANT text[] := ARRAY['public.payment_schedules', 'public.insurance_documents'];
+    v_changes pgfresh.source_changes[];
+    v_taken integer;
+    v_everything boolean;
+    v_changed text[];
+    v_held_first date;
+    v_held_last date;
+    v_held_rows bigint;
+    v_first date;
+    v_last date;
+    v_days date[];
+BEGIN
+    -- The changes taken now (first, before any source is read).
+    SELECT
+        pg_catalog.array_agg(c),
+        count(*)::integer,
+        coalesce(bool_or(
+            (c.first_day IS NULL AND c.last_day IS NULL)
+            OR NOT coalesce(c.source_table = ANY (c_counts || c_balances), FALSE)
+        ), FALSE),
+        pg_catalog.array_agg(DISTINCT c.source_table)
+      INTO v_changes, v_taken, v_everything, v_changed
+      FROM pgfresh._take_changes('mv_dashboard_kpis') AS c;
+
+    SELECT min(t.snapshot_date), max(t.snapshot_date), count(*)
+      INTO v_held_first, v_held_last, v_held_rows
+      FROM analytics.mv_dashboard_kpis AS t;
+
+    IF NOT (p_full OR v_everything OR v_held_first IS NULL) THEN
+        -- The calendar now: its first day moves only with a change on a day up to it.
+        IF EXISTS (SELECT FROM pg_catalog.unnest(v_changes) AS k WHERE k.first_day <= v_held_first) THEN
+            SELECT w.first_day, w.last_day INTO v_first, v_last FROM pgfresh.mv_dashboard_kpis_calendar(NULL) AS w;
+        ELSE
+            SELECT v_held_first, w.last_day INTO v_first, v_last
+              FROM pgfresh.mv_dashboard_kpis_calendar('infinity') AS w;
+        END IF;
+
+        -- The dirty days (the rules above), clipped to the calendar.
+        SELECT pg_catalog.array_agg(DISTINCT d.day ORDER BY d.day) INTO v_days
+          FROM (
+            -- counts: their days, and the growth of the next day and week
+            SELECT g.day::date + o.n AS day
+              FROM pg_catalog.unnest(v_changes) AS k
+             CROSS JOIN LATERAL pg_catalog.generate_series(
+                greatest(k.first_day, v_first)::timestamp, least(k.last_day, v_last)::timestamp, interval '1 day'
+             ) AS g (day)
+             CROSS JOIN (VALUES (0), (1), (7)) AS o (n)
+             WHERE k.source_table = ANY (c_counts)
+            UNION ALL
+            -- balances: from their first day onward
+            SELECT g.day::date
+              FROM pg_catalog.unnest(v_changes) AS k
+             CROSS JOIN LATERAL pg_catalog.generate_series(
+                greatest(k.first_day, v_first)::timestamp, v_last::timestamp, interval '1 day'
+             ) AS g (day)
+             WHERE k.source_table = ANY (c_balances)
+            UNION ALL
+            -- days that entered or left the calendar, the growth of the next day and week
+            SELECT g.day::date + o.n
+              FROM pg_catalog.generate_series(
+                least(v_first, v_held_first)::timestamp, greatest(v_last, v_held_last)::timestamp, interval '1 day'
+             ) AS g (day)
+             CROSS JOIN (VALUES (0), (1), (7)) AS o (n)
+             WHERE (g.day < v_first OR g.day > v_last) <> (g.day < v_held_first OR g.day > v_held_last)
+          ) AS d
+         WHERE d.day BETWEEN v_first AND v_last;
+    END IF;
+
+    -- Everything, or more days than a quarter of the rows: a full rebuild is cheaper.
+    IF p_full OR v_everything OR v_held_first IS NULL
+       OR coalesce(pg_catalog.cardinality(v_days), 0) > greatest(v_held_rows, v_last - v_first + 1) / 4 THEN
+        DELETE FROM analytics.mv_dashboard_kpis;
+        INSERT INTO analytics.mv_dashboard_kpis
+        SELECT * FROM pgfresh.mv_dashboard_kpis_rows(NULL, NULL);
+        RETURN v_taken;
+    END IF;
+
+    -- days that left the calendar (only when some did)
+    IF v_held_first < v_first OR v_held_last > v_last THEN
+        DELETE FROM analytics.mv_dashboard_kpis AS t
+         WHERE t.snapshot_date < v_first OR t.snapshot_date > v_last;
+    END IF;
+    IF v_days IS NULL THEN
+        RETURN v_taken;
+    END IF;
+    -- EXECUTE: planned for these days (a cached generic plan would not know how few they
+    -- are, nor which sources are stored)
+    EXECUTE 'INSERT INTO analytics.mv_dashboard_kpis AS t '
+            'SELECT * FROM pgfresh.mv_dashboard_kpis_rows($1, $2) '
+            'ON CONFLICT ON CONSTRAINT mv_dashboard_kpis_pkey '
+            'DO UPDATE SET metrics = excluded.metrics, alerts = excluded.alerts'
+      USING v_days, ARRAY(
+        SELECT s.source FROM pg_catalog.unnest(c_counts || c_balances) AS s (source)
+         WHERE NOT coalesce(s.source = ANY (v_changed), FALSE)
+      );
+    RETURN v_taken;
+END
+$$;
+
+COMMENT ON FUNCTION pgfresh._apply_mv_dashboard_kpis(boolean) IS
+'Refreshes analytics.mv_dashboard_kpis: the days its source changes dirty (counts: D, D + 1, D + 7; balances: D onward) and the days that entered or left the calendar (p_full: every row), in the current transaction. Returns the source changes taken. Called by pgfresh._execute_run.';
+
+REVOKE ALL ON FUNCTION pgfresh._apply_mv_dashboard_kpis(boolean) FROM public;
 '''
 
 # functions/_apply_mv_equipment_utilization.sql, as this revision installs it.
@@ -1145,6 +1289,71 @@ COMMENT ON FUNCTION pgfresh._verify_mv_booking_trends(integer) IS
 REVOKE ALL ON FUNCTION pgfresh._verify_mv_booking_trends(integer) FROM public;
 '''
 
+# functions/_verify_mv_dashboard_kpis.sql, as this revision installs it.
+NEW_FUNCTIONS_VERIFY_MV_DASHBOARD_KPIS = '''\
+-- pgfresh._verify_mv_dashboard_kpis(sample_days): compares the stored rows of
+-- analytics.mv_dashboard_kpis on a sample of days with a from-scratch computation of the
+-- same days (pgfresh.mv_dashboard_kpis_rows without stored values: balances summed over
+-- the whole history).
+-- requires: views/mv_dashboard_kpis.sql, functions/mv_dashboard_kpis_calendar.sql
+-- The sample: today, yesterday, and p_sample_days - 2 other days of the calendar drawn at
+-- random. One row per sampled day: rows stored (0 or 1), rows computed, rows that differ
+-- (missing, extra or different, compared as whole rows). Reads only;
+-- pgfresh.verify_incremental calls it.
+CREATE FUNCTION pgfresh._verify_mv_dashboard_kpis(p_sample_days integer)
+RETURNS TABLE (snapshot_date date, stored bigint, computed bigint, differing bigint)
+LANGUAGE plpgsql
+STABLE
+SET search_path = pg_catalog, pgfresh
+AS $$
+DECLARE
+    v_first_day date;
+    v_today date;
+    v_days date[];
+BEGIN
+    SELECT w.first_day, w.today INTO v_first_day, v_today FROM pgfresh.mv_dashboard_kpis_calendar(NULL) AS w;
+    SELECT pg_catalog.array_agg(d.day ORDER BY d.day) INTO v_days
+      FROM (
+        SELECT v_today AS day
+        UNION
+        SELECT v_today - 1
+        UNION
+        (SELECT (v_first_day + g.n)::date
+           FROM pg_catalog.generate_series(0, v_today - v_first_day - 2) AS g (n)
+          ORDER BY pg_catalog.random()
+          LIMIT greatest(p_sample_days - 2, 0))
+      ) AS d
+     WHERE d.day >= v_first_day;
+
+    RETURN QUERY
+    WITH
+    stored AS (
+        SELECT t.* FROM analytics.mv_dashboard_kpis AS t WHERE t.snapshot_date = ANY (v_days)
+    ),
+    computed AS MATERIALIZED (
+        SELECT r.* FROM pgfresh.mv_dashboard_kpis_rows(v_days) AS r
+    ),
+    differing AS (
+        (SELECT s.snapshot_date FROM (TABLE stored EXCEPT ALL TABLE computed) AS s)
+        UNION ALL
+        (SELECT c.snapshot_date FROM (TABLE computed EXCEPT ALL TABLE stored) AS c)
+    )
+    SELECT
+        d.day,
+        (SELECT count(*) FROM stored AS s WHERE s.snapshot_date = d.day),
+        (SELECT count(*) FROM computed AS c WHERE c.snapshot_date = d.day),
+        (SELECT count(*) FROM differing AS x WHERE x.snapshot_date = d.day)
+    FROM pg_catalog.unnest(v_days) AS d (day)
+    ORDER BY d.day;
+END
+$$;
+
+COMMENT ON FUNCTION pgfresh._verify_mv_dashboard_kpis(integer) IS
+'Per sampled day (today, yesterday, random days of the calendar): rows stored in analytics.mv_dashboard_kpis, rows computed from scratch, rows that differ. Reads only.';
+
+REVOKE ALL ON FUNCTION pgfresh._verify_mv_dashboard_kpis(integer) FROM public;
+'''
+
 # functions/_verify_mv_financial_summary.sql, as this revision installs it.
 NEW_FUNCTIONS_VERIFY_MV_FINANCIAL_SUMMARY = '''\
 -- pgfresh._verify_mv_financial_summary(sample_days): compares the stored rows of
@@ -1309,6 +1518,91 @@ COMMENT ON FUNCTION pgfresh.mv_booking_trends_calendar() IS
 'The calendar of analytics.mv_booking_trends as of now(): business time zone, first local day (first booking created or cancelled, or today), last local day (last one, or today).';
 
 REVOKE ALL ON FUNCTION pgfresh.mv_booking_trends_calendar() FROM public;
+'''
+
+# functions/mv_dashboard_kpis_calendar.sql, as this revision installs it.
+NEW_FUNCTIONS_MV_DASHBOARD_KPIS_CALENDAR = '''\
+-- pgfresh.mv_dashboard_kpis_calendar(asked_from): the calendar of
+-- analytics.mv_dashboard_kpis: its first and last local day, with the business time zone
+-- and today there; shared by the row definition (views/mv_dashboard_kpis.sql) and the
+-- refresh (functions/_apply_mv_dashboard_kpis.sql).
+-- requires: functions/setting.sql
+-- The calendar runs from the first event of any source (or today) to the last booking,
+-- payment or utilization day (or today). The ends of bookings (created_at), payments
+-- (paid_at) and utilization (usage_date) are read by index; the first installment
+-- (payment_schedules.created_at) and insurance document (submitted_at) have no index, so
+-- they are read only when they could matter: first_day is NULL, meaning "before
+-- p_asked_from", when bookings, payments or utilization already start before that day
+-- (p_asked_from NULL: always exact; 'infinity': never read, first_day NULL).
+CREATE FUNCTION pgfresh.mv_dashboard_kpis_calendar(p_asked_from date DEFAULT NULL)
+RETURNS TABLE (tz text, today date, first_day date, last_day date)
+LANGUAGE sql
+STABLE
+-- one row (the planner would assume 1000 and multiply every estimate of the row function)
+ROWS 1
+BEGIN ATOMIC
+    WITH
+    settings AS MATERIALIZED (
+        SELECT
+            z.tz,
+            (now() AT TIME ZONE z.tz)::date AS today
+        FROM (SELECT pgfresh.setting('business_timezone') AS tz) AS z
+    ),
+
+    cheap_bounds AS MATERIALIZED (
+        SELECT
+            s.tz,
+            s.today,
+            least(
+                s.today,
+                (((SELECT min(b.created_at) FROM public.bookings AS b) AT TIME ZONE s.tz)::date),
+                ((
+                    (
+                        SELECT min(p.paid_at) FROM public.payments AS p
+                        WHERE p.status = 'succeeded' AND p.paid_at IS NOT NULL
+                    ) AT TIME ZONE s.tz
+                )::date),
+                (SELECT min(u.usage_date) FROM public.equipment_utilization AS u)
+            ) AS first_day,
+            greatest(
+                s.today,
+                (((SELECT max(b.created_at) FROM public.bookings AS b) AT TIME ZONE s.tz)::date),
+                ((
+                    (
+                        SELECT max(p.paid_at) FROM public.payments AS p
+                        WHERE p.status = 'succeeded' AND p.paid_at IS NOT NULL
+                    ) AT TIME ZONE s.tz
+                )::date),
+                (SELECT max(u.usage_date) FROM public.equipment_utilization AS u)
+            ) AS last_day
+        FROM settings AS s
+    )
+
+    SELECT
+        cb.tz,
+        cb.today,
+        CASE
+            WHEN cb.first_day < p_asked_from THEN NULL::date  -- noqa: RF02, RF03
+            ELSE least(
+                    cb.first_day,
+                    ((
+                        (
+                            SELECT min(ps.created_at) FROM public.payment_schedules AS ps
+                            WHERE ps.status <> 'cancelled'
+                        ) AT TIME ZONE cb.tz
+                    )::date),
+                    (((SELECT min(i.submitted_at) FROM public.insurance_documents AS i) AT TIME ZONE cb.tz)::date)
+                )
+        END AS first_day,
+        cb.last_day
+    FROM cheap_bounds AS cb;
+END;
+
+COMMENT ON FUNCTION pgfresh.mv_dashboard_kpis_calendar(date) IS
+'The calendar of analytics.mv_dashboard_kpis: business time zone, today there, first and last local day; first_day NULL when it is before p_asked_from (then the sources without a time index are not read).';
+
+-- The engine's own helper (called as the owner by the refresh).
+REVOKE ALL ON FUNCTION pgfresh.mv_dashboard_kpis_calendar(date) FROM public;
 '''
 
 # functions/mv_revenue_trends_calendar.sql, as this revision installs it.
@@ -2681,6 +2975,67 @@ INSERT INTO pgfresh.view_sources (source_table, view_name, update_columns) VALUE
 ON CONFLICT (source_table, view_name) DO UPDATE SET update_columns = excluded.update_columns;
 '''
 
+# tables/mv_dashboard_kpis.sql, as this revision installs it.
+NEW_TABLES_MV_DASHBOARD_KPIS = '''\
+-- analytics.mv_dashboard_kpis: one row per local calendar day (business time zone) with
+-- the admin dashboard's headline numbers in one JSONB bundle (bookings, revenue,
+-- utilization, active customers, outstanding and overdue balances, overdue insurance),
+-- each with day-over-day and week-over-week growth, and the alert flags they raise
+-- against thresholds read from pgfresh settings. Refreshed every 15 minutes in business
+-- hours, hourly otherwise.
+-- requires: setup/analytics.sql, setup/dashboard_reader.sql, tables/view_sources.sql
+-- An incremental managed relation: a table, not a materialized view, kept by
+-- pgfresh._apply_mv_dashboard_kpis from the row definition in views/mv_dashboard_kpis.sql
+-- (pgfresh.mv_dashboard_kpis_rows). INCREMENTAL KEY: snapshot_date. A refresh rewrites
+-- only the days the recorded changes dirty (a day's counts: that day and the growth of
+-- the next day and week; a carried-forward balance: that day onward) and the days that
+-- entered or left the calendar, in one transaction: readers never wait and never see a
+-- half-applied refresh (MVCC). Same name, columns and unique key as the materialized
+-- view it replaces.
+CREATE TABLE analytics.mv_dashboard_kpis (
+    snapshot_date date NOT NULL,
+    metrics jsonb NOT NULL,
+    alerts jsonb NOT NULL,
+    CONSTRAINT mv_dashboard_kpis_pkey PRIMARY KEY (snapshot_date)
+);
+
+-- Days with a given alert: WHERE alerts @> '{"low_utilization": true}'.
+CREATE INDEX mv_dashboard_kpis_alerts_idx
+ON analytics.mv_dashboard_kpis USING gin (alerts);
+
+COMMENT ON TABLE analytics.mv_dashboard_kpis IS
+'One row per local day (pgfresh.setting(''business_timezone'')), from the first day of any source event (or today) to today (or the last booking, payment or utilization day): the dashboard KPIs of that day with day-over-day and week-over-week growth (metrics) and the alert flags they raise (alerts). Today''s row is as of the refresh. Incremental: rows are computed by pgfresh.mv_dashboard_kpis_rows and refreshed per day by pgfresh.refresh_view.';
+COMMENT ON COLUMN analytics.mv_dashboard_kpis.snapshot_date IS
+'Local day of the business time zone.';
+COMMENT ON COLUMN analytics.mv_dashboard_kpis.metrics IS
+'contracts/mv_dashboard_kpis.metrics.schema.json. Keys bookings (bookings created that local day, any status), revenue (succeeded deposit + balance payments minus succeeded refunds, by the local day of paid_at; may be negative), utilization (100 * hours_used / hours_available over equipment_utilization rows of that day, 2 decimals; null without rows), active_customers (distinct customers with a confirmed, active or completed booking whose [start_at, end_at) overlaps the local day), outstanding_balances (amount_due of installments not cancelled, created by the end of the day and not paid by then), overdue_balances (the part of it whose due day is before that day), insurance_overdue (insurance documents submitted by the end of the day, not reviewed by then (reviewed_at; one with status expired and no reviewed_at counts as reviewed when submitted), whose due day is before that day). Each is {"value", "dod_change", "dod_pct", "wow_change", "wow_pct"}: change = value - value of the day before (a week before), pct = round(100 * change / |previous|, 2); null when a value is null or the previous day is outside the view, pct also when the previous value is 0.';
+COMMENT ON COLUMN analytics.mv_dashboard_kpis.alerts IS
+'contracts/mv_dashboard_kpis.alerts.schema.json: booleans, all keys always present. bookings_drop: bookings wow_pct <= -kpi_bookings_drop_pct. revenue_drop: revenue wow_pct <= -kpi_revenue_drop_pct (previous revenue not 0). low_utilization: utilization < kpi_low_utilization_pct. overdue_balance_high: overdue_balances > kpi_overdue_share_pct percent of outstanding_balances. insurance_overdue: insurance_overdue >= kpi_insurance_overdue_count. Growth and shares are compared unrounded, utilization as its 2-decimal value; a flag is false when a value it needs is missing.';
+
+-- The dashboards read it through the read-only role; nobody else (anon, authenticated:
+-- nothing granted, and PUBLIC has no USAGE on schema analytics). Only the owner writes.
+GRANT SELECT ON analytics.mv_dashboard_kpis TO dashboard_reader;
+
+-- Which changes feed it (data, like the seed rows of tables/view_sources.sql): every
+-- source it reads, and the settings it reads (pgfresh.settings: business_timezone and the
+-- kpi_* thresholds; any other key, an engine knob, rebuilds nothing).
+-- In each table every column it reads: bookings user_id, status, start_at, end_at,
+-- created_at; payments kind, status, amount, paid_at; equipment_utilization usage_date,
+-- hours_used, hours_available; payment_schedules status, amount_due, created_at,
+-- due_at, paid_at; insurance_documents status, submitted_at, due_at, reviewed_at.
+INSERT INTO pgfresh.view_sources (source_table, view_name, update_columns) VALUES
+('public.bookings', 'mv_dashboard_kpis', '{user_id,status,start_at,end_at,created_at}'),
+('public.payments', 'mv_dashboard_kpis', '{kind,status,amount,paid_at}'),
+('public.equipment_utilization', 'mv_dashboard_kpis', '{usage_date,hours_used,hours_available}'),
+('public.payment_schedules', 'mv_dashboard_kpis', '{status,amount_due,created_at,due_at,paid_at}'),
+('public.insurance_documents', 'mv_dashboard_kpis', '{status,submitted_at,due_at,reviewed_at}'),
+(
+    'pgfresh.settings', 'mv_dashboard_kpis',
+    '{business_timezone,kpi_bookings_drop_pct,kpi_revenue_drop_pct,kpi_low_utilization_pct,kpi_overdue_share_pct,kpi_insurance_overdue_count}'
+)
+ON CONFLICT (source_table, view_name) DO NOTHING;
+'''
+
 # tables/mv_financial_summary.sql, as this revision installs it.
 NEW_TABLES_MV_FINANCIAL_SUMMARY = '''\
 -- analytics.mv_financial_summary: one row per local calendar day (business time zone) of
@@ -3618,6 +3973,569 @@ COMMENT ON FUNCTION pgfresh.mv_booking_trends_rows(date[]) IS
 
 -- Owner only (executed as the owner by the refresh); readers read the table.
 REVOKE ALL ON FUNCTION pgfresh.mv_booking_trends_rows(date[]) FROM public;
+'''
+
+# views/mv_dashboard_kpis.sql, as this revision installs it.
+NEW_VIEWS_MV_DASHBOARD_KPIS = '''\
+-- pgfresh.mv_dashboard_kpis_rows(days, stored): how a row of analytics.mv_dashboard_kpis
+-- is computed, for the local days asked for, or for every day of the calendar when p_days
+-- is NULL.
+-- requires: tables/mv_dashboard_kpis.sql, functions/setting.sql, functions/kpi_growth.sql
+-- requires: functions/mv_dashboard_kpis_calendar.sql
+-- The one definition of the view: the full rebuild (pgfresh.refresh_view(..., p_full =>
+-- true), and the first refresh) inserts rows(NULL); the incremental refresh
+-- (functions/_apply_mv_dashboard_kpis.sql) rewrites rows(dirty days, stored sources);
+-- pgfresh.verify_incremental compares stored rows of sampled days with rows(those days).
+-- INCREMENTAL KEY: snapshot_date. A row holds the values of its day and of the day and
+-- the week before (growth), so it depends on:
+--   * counts of a day, read by the sources' time indexes (bookings_created_at_idx,
+--     payments_paid_at_idx, equipment_utilization_usage_date_idx): bookings, revenue,
+--     utilization of that day; active customers (bookings on rent that day, read by
+--     bookings_start_at_idx up to the day's end);
+--   * carried-forward balances: outstanding and overdue installments
+--     (payment_schedules), overdue insurance documents: running sums of the changes of
+--     every earlier day;
+--   * the calendar (first event day .. today or the last booking, payment or utilization
+--     day): a previous day outside it gives null growth;
+--   * the thresholds and business_timezone of pgfresh.settings.
+-- Not on the time of day: "today" only bounds the calendar.
+-- p_stored (the incremental refresh; NULL: everything from the sources) is the caller's
+-- promise that the stored rows are right on every day not in p_days, and, for the source
+-- tables listed (no recorded changes), on every day. Then
+--   * the values of those sources are read from the stored rows of the days they need
+--     (a day not stored is computed), so a booking change reads neither
+--     payment_schedules nor insurance_documents;
+--   * balances are carried forward: the stored balance of the day before the first day
+--     read plus the changes from that day on (payment_schedules and insurance_documents
+--     have no index on created_at, paid_at, submitted_at or reviewed_at: one scan that
+--     compares raw timestamps, instead of converting and summing the whole history).
+-- A day outside the calendar gives no row (so deleting the keys first removes rows that
+-- no longer exist). (noqa RF02 below: sqlfluff takes the parameters for unqualified columns.)
+CREATE FUNCTION pgfresh.mv_dashboard_kpis_rows(
+    p_days date[] DEFAULT NULL,
+    p_stored text[] DEFAULT NULL
+)
+RETURNS SETOF analytics.mv_dashboard_kpis
+LANGUAGE sql
+STABLE
+BEGIN ATOMIC
+    WITH
+    -- the thresholds, and the calendar (pgfresh.mv_dashboard_kpis_calendar; its first
+    -- day NULL when it is before the week before the first day asked for)
+    settings AS MATERIALIZED (
+        SELECT
+            c.tz,
+            c.today,
+            c.first_day,
+            c.last_day,
+            pgfresh.setting('kpi_bookings_drop_pct')::numeric AS bookings_drop_pct,
+            pgfresh.setting('kpi_revenue_drop_pct')::numeric AS revenue_drop_pct,
+            pgfresh.setting('kpi_low_utilization_pct')::numeric AS low_utilization_pct,
+            pgfresh.setting('kpi_overdue_share_pct')::numeric AS overdue_share_pct,
+            pgfresh.setting('kpi_insurance_overdue_count')::numeric AS insurance_overdue_count
+        FROM pgfresh.mv_dashboard_kpis_calendar(
+                (SELECT min(d.day) FROM unnest(p_days) AS d (day)) - 7  -- noqa: RF02
+            ) AS c
+    ),
+
+    calendar_bounds AS MATERIALIZED (
+        SELECT
+            s.first_day,
+            s.last_day
+        FROM settings AS s
+    ),
+
+    -- the rows asked for: days of the calendar
+    days AS MATERIALIZED (
+        SELECT cb.first_day + g.n AS snapshot_date
+        FROM calendar_bounds AS cb
+        CROSS JOIN LATERAL generate_series(0, cb.last_day - cb.first_day) AS g (n)
+        WHERE p_days IS NULL  -- noqa: RF02, RF03
+        UNION
+        SELECT d.snapshot_date
+        FROM unnest(p_days) AS d (snapshot_date)  -- noqa: RF02
+        CROSS JOIN calendar_bounds AS cb
+        WHERE d.snapshot_date BETWEEN coalesce(cb.first_day, '-infinity') AND cb.last_day
+    ),
+
+    -- the days whose values they need: theirs, the day before, the week before
+    value_days AS MATERIALIZED (
+        SELECT DISTINCT d.snapshot_date - o.n AS snapshot_date
+        FROM days AS d
+        CROSS JOIN (VALUES (0), (1), (7)) AS o (n)
+        CROSS JOIN calendar_bounds AS cb
+        WHERE d.snapshot_date - o.n >= coalesce(cb.first_day, '-infinity')
+    ),
+
+    -- Stored values (p_stored given): of the value days, and of the day before them (the
+    -- balances carried forward).
+    stored AS MATERIALIZED (
+        SELECT
+            t.snapshot_date,
+            (t.metrics #>> '{bookings,value}')::numeric AS bookings,
+            (t.metrics #>> '{revenue,value}')::numeric(14, 2) AS revenue,
+            (t.metrics #>> '{utilization,value}')::numeric AS utilization,
+            (t.metrics #>> '{active_customers,value}')::numeric AS active_customers,
+            (t.metrics #>> '{outstanding_balances,value}')::numeric(14, 2) AS outstanding_balances,
+            (t.metrics #>> '{overdue_balances,value}')::numeric(14, 2) AS overdue_balances,
+            (t.metrics #>> '{insurance_overdue,value}')::numeric AS insurance_overdue
+        FROM analytics.mv_dashboard_kpis AS t
+        WHERE
+            p_stored IS NOT NULL  -- noqa: RF02, RF03
+            AND t.snapshot_date >= (SELECT min(v.snapshot_date) - 1 FROM value_days AS v)
+            AND t.snapshot_date <= (SELECT max(v.snapshot_date) FROM value_days AS v)
+    ),
+
+    -- per value day and source: whether its values must be computed from the source
+    need AS MATERIALIZED (
+        SELECT
+            v.snapshot_date,
+            st.snapshot_date IS NULL OR NOT coalesce('public.bookings' = any(p_stored), FALSE) AS bookings,  -- noqa: RF02
+            st.snapshot_date IS NULL OR NOT coalesce('public.payments' = any(p_stored), FALSE) AS payments,  -- noqa: RF02
+            st.snapshot_date IS NULL
+            OR NOT coalesce('public.equipment_utilization' = any(p_stored), FALSE) AS utilization,  -- noqa: RF02
+            st.snapshot_date IS NULL
+            OR NOT coalesce('public.payment_schedules' = any(p_stored), FALSE) AS installments,  -- noqa: RF02
+            st.snapshot_date IS NULL
+            OR NOT coalesce('public.insurance_documents' = any(p_stored), FALSE) AS insurance  -- noqa: RF02
+        FROM value_days AS v
+        LEFT JOIN stored AS st ON v.snapshot_date = st.snapshot_date
+    ),
+
+    -- per source, the span of days it is read for (NULL: not read at all), as local days
+    -- and as the instants of their local midnights
+    span_days AS MATERIALIZED (
+        SELECT
+            min(n.snapshot_date) FILTER (WHERE n.bookings) AS bookings_from,
+            max(n.snapshot_date) FILTER (WHERE n.bookings) AS bookings_to,
+            min(n.snapshot_date) FILTER (WHERE n.payments) AS payments_from,
+            max(n.snapshot_date) FILTER (WHERE n.payments) AS payments_to,
+            min(n.snapshot_date) FILTER (WHERE n.utilization) AS utilization_from,
+            max(n.snapshot_date) FILTER (WHERE n.utilization) AS utilization_to,
+            min(n.snapshot_date) FILTER (WHERE n.installments) AS installments_from,
+            max(n.snapshot_date) FILTER (WHERE n.installments) AS installments_to,
+            min(n.snapshot_date) FILTER (WHERE n.insurance) AS insurance_from,
+            max(n.snapshot_date) FILTER (WHERE n.insurance) AS insurance_to
+        FROM need AS n
+    ),
+
+    spans AS MATERIALIZED (
+        SELECT
+            sd.*,
+            (sd.bookings_from::timestamp AT TIME ZONE s.tz) AS bookings_starts_at,
+            ((sd.bookings_to + 1)::timestamp AT TIME ZONE s.tz) AS bookings_ends_at,
+            (sd.payments_from::timestamp AT TIME ZONE s.tz) AS payments_starts_at,
+            ((sd.payments_to + 1)::timestamp AT TIME ZONE s.tz) AS payments_ends_at,
+            (sd.installments_from::timestamp AT TIME ZONE s.tz) AS installments_starts_at,
+            ((sd.installments_from - 1)::timestamp AT TIME ZONE s.tz) AS installments_due_from,
+            (sd.insurance_from::timestamp AT TIME ZONE s.tz) AS insurance_starts_at,
+            ((sd.insurance_from - 1)::timestamp AT TIME ZONE s.tz) AS insurance_due_from,
+            -- the balance at the end of the day before the span: 0 before the calendar,
+            -- else stored (carried forward), else summed over the whole history
+            sd.installments_from = cb.first_day AS installments_from_first,
+            sd.insurance_from = cb.first_day AS insurance_from_first,
+            (sti.snapshot_date IS NULL AND sd.installments_from IS DISTINCT FROM cb.first_day) AS installments_history,
+            (stn.snapshot_date IS NULL AND sd.insurance_from IS DISTINCT FROM cb.first_day) AS insurance_history,
+            sti.outstanding_balances AS carried_outstanding,
+            sti.overdue_balances AS carried_overdue,
+            stn.insurance_overdue AS carried_insurance_overdue
+        FROM span_days AS sd
+        CROSS JOIN settings AS s
+        CROSS JOIN calendar_bounds AS cb
+        LEFT JOIN stored AS sti ON sd.installments_from - 1 = sti.snapshot_date
+        LEFT JOIN stored AS stn ON sd.insurance_from - 1 = stn.snapshot_date
+    ),
+
+    -- import CTEs: the sources, filtered to the spans
+
+    -- bookings created on the days read
+    bookings_by_day AS (
+        SELECT
+            (b.created_at AT TIME ZONE s.tz)::date AS snapshot_date,
+            count(*) AS bookings
+        FROM public.bookings AS b
+        CROSS JOIN settings AS s
+        WHERE
+            b.created_at >= (SELECT sp.bookings_starts_at FROM spans AS sp)
+            AND b.created_at < (SELECT sp.bookings_ends_at FROM spans AS sp)
+        GROUP BY (b.created_at AT TIME ZONE s.tz)::date
+    ),
+
+    -- succeeded payments paid on the days read; refunds count negative
+    revenue_by_day AS (
+        SELECT
+            (p.paid_at AT TIME ZONE s.tz)::date AS snapshot_date,
+            sum(CASE WHEN p.kind = 'refund' THEN -p.amount ELSE p.amount END) AS revenue
+        FROM public.payments AS p
+        CROSS JOIN settings AS s
+        WHERE
+            p.status = 'succeeded'
+            AND p.paid_at >= (SELECT sp.payments_starts_at FROM spans AS sp)
+            AND p.paid_at < (SELECT sp.payments_ends_at FROM spans AS sp)
+        GROUP BY (p.paid_at AT TIME ZONE s.tz)::date
+    ),
+
+    -- daily machine hours (usage_date is already a local day)
+    utilization_by_day AS (
+        SELECT
+            u.usage_date AS snapshot_date,
+            round(100 * sum(u.hours_used) / nullif(sum(u.hours_available), 0), 2) AS utilization
+        FROM public.equipment_utilization AS u
+        WHERE
+            u.usage_date >= (SELECT sp.utilization_from FROM spans AS sp)
+            AND u.usage_date <= (SELECT sp.utilization_to FROM spans AS sp)
+        GROUP BY u.usage_date
+    ),
+
+    -- A customer is active on a day when one of their bookings that went ahead (confirmed,
+    -- active, completed) is on rent during part of it: [start_at, end_at), local days
+    -- from the day of start_at to the day of its last instant. Only the rentals that
+    -- touch the days read. A customer's overlapping rentals are first merged into
+    -- stretches of days (a stretch starts with a rental that begins after all their
+    -- earlier ones ended), so each customer counts once a day: +1 on the first day of a
+    -- stretch, -1 the day after its last, running sum over the days read. (Expanding each
+    -- rental into its days gives the same rows, but the planner then guesses 1000 days per
+    -- rental and JIT, on by default, took the refresh at scale 1 from 3-7 s to 13-18 s.)
+    rentals AS (
+        SELECT
+            b.user_id,
+            (b.start_at AT TIME ZONE s.tz)::date AS first_rental_date,
+            ((b.end_at AT TIME ZONE s.tz) - interval '1 microsecond')::date AS last_rental_date
+        FROM public.bookings AS b
+        CROSS JOIN settings AS s
+        WHERE
+            b.status IN ('confirmed', 'active', 'completed')
+            AND (SELECT sp.bookings_from FROM spans AS sp) IS NOT NULL
+            -- [start_at, end_at) overlaps the days read; a range, not start_at < ..., so
+            -- the planner does not walk bookings_start_at_idx through the whole history
+            -- (6x slower than a scan here: most bookings start before the days read)
+            AND tstzrange(b.start_at, b.end_at)
+            && tstzrange((SELECT sp.bookings_starts_at FROM spans AS sp), (SELECT sp.bookings_ends_at FROM spans AS sp))
+    ),
+
+    rental_stretches AS (
+        SELECT
+            r.user_id,
+            r.first_rental_date,
+            r.last_rental_date,
+            count(*) FILTER (WHERE r.first_rental_date > coalesce(r.earlier_rentals_end, '-infinity')) OVER (
+                PARTITION BY r.user_id ORDER BY r.first_rental_date, r.last_rental_date
+                ROWS UNBOUNDED PRECEDING
+            ) AS stretch
+        FROM (
+            SELECT
+                rt.*,
+                max(rt.last_rental_date) OVER (
+                    PARTITION BY rt.user_id ORDER BY rt.first_rental_date, rt.last_rental_date
+                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+                ) AS earlier_rentals_end
+            FROM rentals AS rt
+        ) AS r
+    ),
+
+    customer_stretches AS (
+        SELECT
+            min(rs.first_rental_date) AS first_day,
+            max(rs.last_rental_date) AS last_day
+        FROM rental_stretches AS rs
+        GROUP BY rs.user_id, rs.stretch
+    ),
+
+    -- Days before the first day read are folded into it, so that a stretch which began
+    -- earlier still counts.
+    active_customer_changes_by_day AS (
+        SELECT
+            c.snapshot_date,
+            sum(c.n) AS n
+        FROM (
+            SELECT
+                greatest(cs.first_day, sp.bookings_from) AS snapshot_date,
+                1 AS n
+            FROM customer_stretches AS cs
+            CROSS JOIN spans AS sp
+            UNION ALL
+            SELECT
+                greatest(cs.last_day + 1, sp.bookings_from) AS snapshot_date,
+                -1 AS n
+            FROM customer_stretches AS cs
+            CROSS JOIN spans AS sp
+        ) AS c
+        GROUP BY c.snapshot_date
+    ),
+
+    -- (The running sums are grouped by day again, so the planner knows they hold one row
+    -- a day: joined without it, its estimates multiplied to 10^15 rows and JIT compiled
+    -- for 5 s.)
+    active_customers_by_day AS (
+        SELECT
+            r.snapshot_date,
+            max(r.active_customers) AS active_customers
+        FROM (
+            SELECT
+                sp.bookings_from + g.n AS snapshot_date,
+                (sum(coalesce(ac.n, 0)) OVER (ORDER BY g.n))::numeric AS active_customers
+            FROM spans AS sp
+            CROSS JOIN LATERAL generate_series(0, sp.bookings_to - sp.bookings_from) AS g (n)
+            LEFT JOIN active_customer_changes_by_day AS ac ON sp.bookings_from + g.n = ac.snapshot_date
+        ) AS r
+        GROUP BY r.snapshot_date
+    ),
+
+    -- Installments not cancelled; outstanding from the local day created until the local
+    -- day paid; overdue from the day after the due day. Only those with a change on a day
+    -- read (created, paid, or overdue from then on), unless the balance before the first
+    -- day read is summed from the history.
+    installments AS (
+        SELECT
+            ps.amount_due,
+            (ps.created_at AT TIME ZONE s.tz)::date AS created_date,
+            (ps.due_at AT TIME ZONE s.tz)::date + 1 AS overdue_from,
+            (ps.paid_at AT TIME ZONE s.tz)::date AS paid_date
+        FROM public.payment_schedules AS ps
+        CROSS JOIN settings AS s
+        WHERE
+            ps.status <> 'cancelled'
+            AND (SELECT sp.installments_from FROM spans AS sp) IS NOT NULL
+            AND (
+                (SELECT sp.installments_history FROM spans AS sp)
+                OR ps.created_at >= (SELECT sp.installments_starts_at FROM spans AS sp)
+                OR ps.paid_at >= (SELECT sp.installments_starts_at FROM spans AS sp)
+                OR ps.due_at >= (SELECT sp.installments_due_from FROM spans AS sp)
+            )
+    ),
+
+    -- Balances at the end of a day: +amount on the day an installment starts to count,
+    -- -amount on the day it is paid; running sums.
+    balance_changes AS (
+        SELECT
+            created_date AS snapshot_date,
+            amount_due AS outstanding,
+            0 AS overdue
+        FROM installments
+        WHERE paid_date IS NULL OR paid_date > created_date
+        UNION ALL
+        SELECT
+            paid_date AS snapshot_date,
+            -amount_due AS outstanding,
+            0 AS overdue
+        FROM installments
+        WHERE paid_date > created_date
+        UNION ALL
+        SELECT
+            greatest(created_date, overdue_from) AS snapshot_date,
+            0 AS outstanding,
+            amount_due AS overdue
+        FROM installments
+        WHERE paid_date IS NULL OR paid_date > greatest(created_date, overdue_from)
+        UNION ALL
+        SELECT
+            paid_date AS snapshot_date,
+            0 AS outstanding,
+            -amount_due AS overdue
+        FROM installments
+        WHERE paid_date > greatest(created_date, overdue_from)
+    ),
+
+    -- the changes before the first day read are its opening balance (carried forward: the
+    -- stored balance of the day before; 0 from the calendar's first day)
+    balance_changes_by_day AS (
+        SELECT
+            greatest(bc.snapshot_date, sp.installments_from - 1) AS snapshot_date,
+            sum(bc.outstanding) AS outstanding,
+            sum(bc.overdue) AS overdue
+        FROM balance_changes AS bc
+        CROSS JOIN spans AS sp
+        WHERE bc.snapshot_date >= sp.installments_from OR sp.installments_history
+        GROUP BY greatest(bc.snapshot_date, sp.installments_from - 1)
+    ),
+
+    balances_by_day AS (
+        SELECT
+            r.snapshot_date,
+            max(r.outstanding_balances) AS outstanding_balances,
+            max(r.overdue_balances) AS overdue_balances
+        FROM (
+            SELECT
+                sp.installments_from - 1 + g.n AS snapshot_date,
+                (
+                    CASE WHEN sp.installments_history THEN 0 WHEN sp.installments_from_first THEN 0
+                        ELSE sp.carried_outstanding
+                    END
+                    + sum(coalesce(bc.outstanding, 0)) OVER (ORDER BY g.n)
+                )::numeric(14, 2) AS outstanding_balances,
+                (
+                    CASE WHEN sp.installments_history THEN 0 WHEN sp.installments_from_first THEN 0
+                        ELSE sp.carried_overdue
+                    END
+                    + sum(coalesce(bc.overdue, 0)) OVER (ORDER BY g.n)
+                )::numeric(14, 2) AS overdue_balances
+            FROM spans AS sp
+            CROSS JOIN LATERAL generate_series(0, sp.installments_to - sp.installments_from + 1) AS g (n)
+            LEFT JOIN balance_changes_by_day AS bc ON sp.installments_from - 1 + g.n = bc.snapshot_date
+        ) AS r
+        GROUP BY r.snapshot_date
+    ),
+
+    -- Insurance documents awaiting review from the local day submitted until the local day
+    -- reviewed (approved and rejected rows always have reviewed_at; an expired one without
+    -- it counts as reviewed when submitted); overdue from the day after the due day. Only
+    -- those with a change on a day read, unless summed from the history.
+    insurance AS (
+        SELECT
+            (i.submitted_at AT TIME ZONE s.tz)::date AS submitted_date,
+            (i.due_at AT TIME ZONE s.tz)::date + 1 AS overdue_from,
+            (
+                coalesce(i.reviewed_at, CASE WHEN i.status <> 'pending' THEN i.submitted_at END) AT TIME ZONE s.tz
+            )::date AS reviewed_date
+        FROM public.insurance_documents AS i
+        CROSS JOIN settings AS s
+        WHERE
+            (SELECT sp.insurance_from FROM spans AS sp) IS NOT NULL
+            AND (
+                (SELECT sp.insurance_history FROM spans AS sp)
+                OR i.submitted_at >= (SELECT sp.insurance_starts_at FROM spans AS sp)
+                OR i.reviewed_at >= (SELECT sp.insurance_starts_at FROM spans AS sp)
+                OR i.due_at >= (SELECT sp.insurance_due_from FROM spans AS sp)
+            )
+    ),
+
+    insurance_overdue_changes AS (
+        SELECT
+            greatest(submitted_date, overdue_from) AS snapshot_date,
+            1 AS n
+        FROM insurance
+        WHERE reviewed_date IS NULL OR reviewed_date > greatest(submitted_date, overdue_from)
+        UNION ALL
+        SELECT
+            reviewed_date AS snapshot_date,
+            -1 AS n
+        FROM insurance
+        WHERE reviewed_date > greatest(submitted_date, overdue_from)
+    ),
+
+    insurance_overdue_changes_by_day AS (
+        SELECT
+            greatest(ic.snapshot_date, sp.insurance_from - 1) AS snapshot_date,
+            sum(ic.n) AS n
+        FROM insurance_overdue_changes AS ic
+        CROSS JOIN spans AS sp
+        WHERE ic.snapshot_date >= sp.insurance_from OR sp.insurance_history
+        GROUP BY greatest(ic.snapshot_date, sp.insurance_from - 1)
+    ),
+
+    insurance_overdue_by_day AS (
+        SELECT
+            r.snapshot_date,
+            max(r.insurance_overdue) AS insurance_overdue
+        FROM (
+            SELECT
+                sp.insurance_from - 1 + g.n AS snapshot_date,
+                (
+                    CASE WHEN sp.insurance_history THEN 0 WHEN sp.insurance_from_first THEN 0
+                        ELSE sp.carried_insurance_overdue
+                    END
+                    + sum(coalesce(ic.n, 0)) OVER (ORDER BY g.n)
+                )::numeric AS insurance_overdue
+            FROM spans AS sp
+            CROSS JOIN LATERAL generate_series(0, sp.insurance_to - sp.insurance_from + 1) AS g (n)
+            LEFT JOIN insurance_overdue_changes_by_day AS ic ON sp.insurance_from - 1 + g.n = ic.snapshot_date
+        ) AS r
+        GROUP BY r.snapshot_date
+    ),
+
+    -- the values of each day read: computed where needed, else stored (grouped by day
+    -- although there is one row a day: see active_customers_by_day)
+    daily AS (
+        SELECT
+            n.snapshot_date,
+            max(CASE WHEN n.bookings THEN coalesce(bk.bookings, 0)::numeric ELSE st.bookings END) AS bookings,
+            max(CASE WHEN n.payments THEN coalesce(rv.revenue, 0)::numeric(14, 2) ELSE st.revenue END) AS revenue,
+            max(CASE WHEN n.utilization THEN ut.utilization ELSE st.utilization END) AS utilization,
+            max(CASE WHEN n.bookings THEN ac.active_customers ELSE st.active_customers END) AS active_customers,
+            max(CASE WHEN n.installments THEN ba.outstanding_balances ELSE st.outstanding_balances END)
+                AS outstanding_balances,
+            max(CASE WHEN n.installments THEN ba.overdue_balances ELSE st.overdue_balances END) AS overdue_balances,
+            max(CASE WHEN n.insurance THEN io.insurance_overdue ELSE st.insurance_overdue END) AS insurance_overdue
+        FROM need AS n
+        LEFT JOIN stored AS st ON n.snapshot_date = st.snapshot_date
+        LEFT JOIN bookings_by_day AS bk ON n.snapshot_date = bk.snapshot_date
+        LEFT JOIN revenue_by_day AS rv ON n.snapshot_date = rv.snapshot_date
+        LEFT JOIN utilization_by_day AS ut ON n.snapshot_date = ut.snapshot_date
+        LEFT JOIN active_customers_by_day AS ac ON n.snapshot_date = ac.snapshot_date
+        LEFT JOIN balances_by_day AS ba ON n.snapshot_date = ba.snapshot_date
+        LEFT JOIN insurance_overdue_by_day AS io ON n.snapshot_date = io.snapshot_date
+        GROUP BY n.snapshot_date
+    ),
+
+    -- the day before and the week before (NULL outside the calendar)
+    with_previous AS (
+        SELECT
+            d.*,
+            p1.bookings AS bookings_1,
+            p7.bookings AS bookings_7,
+            p1.revenue AS revenue_1,
+            p7.revenue AS revenue_7,
+            p1.utilization AS utilization_1,
+            p7.utilization AS utilization_7,
+            p1.active_customers AS active_customers_1,
+            p7.active_customers AS active_customers_7,
+            p1.outstanding_balances AS outstanding_balances_1,
+            p7.outstanding_balances AS outstanding_balances_7,
+            p1.overdue_balances AS overdue_balances_1,
+            p7.overdue_balances AS overdue_balances_7,
+            p1.insurance_overdue AS insurance_overdue_1,
+            p7.insurance_overdue AS insurance_overdue_7
+        FROM days AS x
+        INNER JOIN daily AS d ON x.snapshot_date = d.snapshot_date
+        LEFT JOIN daily AS p1 ON x.snapshot_date - 1 = p1.snapshot_date
+        LEFT JOIN daily AS p7 ON x.snapshot_date - 7 = p7.snapshot_date
+    )
+
+    SELECT
+        p.snapshot_date,
+        jsonb_build_object(
+            'bookings', pgfresh.kpi_growth(p.bookings, p.bookings_1, p.bookings_7),
+            'revenue', pgfresh.kpi_growth(p.revenue, p.revenue_1, p.revenue_7),
+            'utilization', pgfresh.kpi_growth(p.utilization, p.utilization_1, p.utilization_7),
+            'active_customers',
+            pgfresh.kpi_growth(p.active_customers, p.active_customers_1, p.active_customers_7),
+            'outstanding_balances',
+            pgfresh.kpi_growth(p.outstanding_balances, p.outstanding_balances_1, p.outstanding_balances_7),
+            'overdue_balances',
+            pgfresh.kpi_growth(p.overdue_balances, p.overdue_balances_1, p.overdue_balances_7),
+            'insurance_overdue',
+            pgfresh.kpi_growth(p.insurance_overdue, p.insurance_overdue_1, p.insurance_overdue_7)
+        ) AS metrics,
+        jsonb_build_object(
+            'bookings_drop',
+            coalesce(
+                p.bookings_7 > 0
+                AND 100 * (p.bookings - p.bookings_7) <= -s.bookings_drop_pct * p.bookings_7,
+                FALSE
+            ),
+            'revenue_drop',
+            coalesce(
+                p.revenue_7 <> 0
+                AND 100 * (p.revenue - p.revenue_7) <= -s.revenue_drop_pct * abs(p.revenue_7),
+                FALSE
+            ),
+            'low_utilization',
+            coalesce(p.utilization < s.low_utilization_pct, FALSE),
+            'overdue_balance_high',
+            p.outstanding_balances > 0
+            AND 100 * p.overdue_balances > s.overdue_share_pct * p.outstanding_balances,
+            'insurance_overdue',
+            p.insurance_overdue >= s.insurance_overdue_count
+        ) AS alerts
+    FROM with_previous AS p
+    CROSS JOIN settings AS s;
+END;
+
+COMMENT ON FUNCTION pgfresh.mv_dashboard_kpis_rows(date[], text[]) IS
+'The rows of analytics.mv_dashboard_kpis for the local days given (NULL: every day of the calendar); a day outside the calendar gives no row. p_stored (the incremental refresh only): the stored rows are right on every other day and, for these source tables, on every day: their values are read from them and balances carried forward; NULL: everything from the sources.';
+
+-- The engine's own helper (called as the owner by the refresh); readers read the table.
+REVOKE ALL ON FUNCTION pgfresh.mv_dashboard_kpis_rows(date[], text[]) FROM public;
 '''
 
 # views/mv_financial_summary.sql, as this revision installs it.
@@ -5865,6 +6783,395 @@ COMMENT ON COLUMN analytics.mv_booking_trends.insurance_missing IS
 GRANT SELECT ON analytics.mv_booking_trends TO dashboard_reader;
 '''
 
+# views/mv_dashboard_kpis.sql, as the previous revision installed it.
+OLD_VIEWS_MV_DASHBOARD_KPIS = '''\
+-- analytics.mv_dashboard_kpis: one row per local calendar day (business time zone) with
+-- the admin dashboard's headline numbers in one JSONB bundle (bookings, revenue,
+-- utilization, active customers, outstanding and overdue balances, overdue insurance),
+-- each with day-over-day and week-over-week growth, and the alert flags they raise
+-- against thresholds read from pgfresh settings. Refreshed every 15 minutes in business
+-- hours, hourly otherwise.
+-- Full refresh, sample data, 2 shared cores at load 4-6: scale 1 (100k bookings, 682k
+-- utilization rows) 3.4-7.8 s, scale 3 (296k bookings, 1.8M utilization rows) 8.6-13.6 s.
+-- requires: setup/analytics.sql, setup/dashboard_reader.sql, functions/setting.sql, functions/kpi_growth.sql
+CREATE MATERIALIZED VIEW analytics.mv_dashboard_kpis AS
+WITH
+settings AS (
+    SELECT
+        z.tz,
+        (now() AT TIME ZONE z.tz)::date AS today,
+        pgfresh.setting('kpi_bookings_drop_pct')::numeric AS bookings_drop_pct,
+        pgfresh.setting('kpi_revenue_drop_pct')::numeric AS revenue_drop_pct,
+        pgfresh.setting('kpi_low_utilization_pct')::numeric AS low_utilization_pct,
+        pgfresh.setting('kpi_overdue_share_pct')::numeric AS overdue_share_pct,
+        pgfresh.setting('kpi_insurance_overdue_count')::numeric AS insurance_overdue_count
+    FROM (SELECT pgfresh.setting('business_timezone') AS tz) AS z
+),
+
+-- Import: bookings with local creation day and local rental period.
+bookings AS (
+    SELECT
+        b.user_id,
+        b.status,
+        (b.created_at AT TIME ZONE s.tz)::date AS created_date,
+        (b.start_at AT TIME ZONE s.tz)::date AS first_rental_date,
+        -- the period is [start_at, end_at): one ending at local midnight does not touch the next day
+        ((b.end_at AT TIME ZONE s.tz) - interval '1 microsecond')::date AS last_rental_date
+    FROM public.bookings AS b
+    CROSS JOIN settings AS s
+),
+
+-- Import: succeeded payments; refunds count negative.
+payments AS (
+    SELECT
+        (p.paid_at AT TIME ZONE s.tz)::date AS paid_date,
+        CASE WHEN p.kind = 'refund' THEN -p.amount ELSE p.amount END AS signed_amount
+    FROM public.payments AS p
+    CROSS JOIN settings AS s
+    WHERE
+        p.status = 'succeeded'
+        AND p.paid_at IS NOT NULL
+),
+
+-- Import: daily machine hours (usage_date is already a local day).
+utilization AS (
+    SELECT
+        u.usage_date,
+        u.hours_used,
+        u.hours_available
+    FROM public.equipment_utilization AS u
+),
+
+-- Import: installments not cancelled; outstanding from the local day created until the
+-- local day paid; overdue from the day after the due day.
+installments AS (
+    SELECT
+        ps.amount_due,
+        (ps.created_at AT TIME ZONE s.tz)::date AS created_date,
+        (ps.due_at AT TIME ZONE s.tz)::date + 1 AS overdue_from,
+        (ps.paid_at AT TIME ZONE s.tz)::date AS paid_date
+    FROM public.payment_schedules AS ps
+    CROSS JOIN settings AS s
+    WHERE ps.status <> 'cancelled'
+),
+
+-- Import: insurance documents awaiting review from the local day submitted until the
+-- local day reviewed (approved and rejected rows always have reviewed_at; an expired one
+-- without it counts as reviewed when submitted); overdue from the day after the due day.
+insurance AS (
+    SELECT
+        (i.submitted_at AT TIME ZONE s.tz)::date AS submitted_date,
+        (i.due_at AT TIME ZONE s.tz)::date + 1 AS overdue_from,
+        (
+            coalesce(i.reviewed_at, CASE WHEN i.status <> 'pending' THEN i.submitted_at END) AT TIME ZONE s.tz
+        )::date AS reviewed_date
+    FROM public.insurance_documents AS i
+    CROSS JOIN settings AS s
+),
+
+-- The first and last day each source has an event on (one scan of each).
+source_days AS (
+    SELECT
+        min(created_date) AS first_day,
+        max(created_date) AS last_day
+    FROM bookings
+    UNION ALL
+    SELECT
+        min(paid_date) AS first_day,
+        max(paid_date) AS last_day
+    FROM payments
+    UNION ALL
+    SELECT
+        min(usage_date) AS first_day,
+        max(usage_date) AS last_day
+    FROM utilization
+    UNION ALL
+    SELECT
+        min(created_date) AS first_day,
+        NULL::date AS last_day
+    FROM installments
+    UNION ALL
+    SELECT
+        min(submitted_date) AS first_day,
+        NULL::date AS last_day
+    FROM insurance
+),
+
+-- The calendar: from the first event (or today) to the last booking, payment or utilization day (or today).
+-- Materialized: computed once, not once per use.
+calendar_bounds AS MATERIALIZED (
+    SELECT
+        least(min(sd.first_day), s.today) AS first_day,
+        greatest(max(sd.last_day), s.today) AS last_day
+    FROM settings AS s
+    CROSS JOIN source_days AS sd
+    GROUP BY s.today
+),
+
+calendar AS (
+    SELECT cb.first_day + g.i AS snapshot_date
+    FROM calendar_bounds AS cb
+    CROSS JOIN LATERAL generate_series(0, cb.last_day - cb.first_day) AS g (i)
+),
+
+bookings_by_day AS (
+    SELECT
+        created_date AS snapshot_date,
+        count(*) AS bookings
+    FROM bookings
+    GROUP BY created_date
+),
+
+revenue_by_day AS (
+    SELECT
+        paid_date AS snapshot_date,
+        sum(signed_amount) AS revenue
+    FROM payments
+    GROUP BY paid_date
+),
+
+utilization_by_day AS (
+    SELECT
+        usage_date AS snapshot_date,
+        round(100 * sum(hours_used) / nullif(sum(hours_available), 0), 2) AS utilization
+    FROM utilization
+    GROUP BY usage_date
+),
+
+-- A customer is active on a day when one of their bookings that went ahead (confirmed,
+-- active, completed) is on rent during part of it. A customer's overlapping rentals are
+-- first merged into stretches of days (a stretch starts with a rental that begins after
+-- all their earlier ones ended), so each customer counts once a day: +1 on the first day
+-- of a stretch, -1 the day after its last, running sum over the calendar. (Expanding each
+-- rental into its days gives the same rows, but the planner then guesses 1000 days per
+-- rental and JIT, on by default, took the refresh at scale 1 from 3-7 s to 13-18 s.)
+rentals AS (
+    SELECT
+        user_id,
+        first_rental_date,
+        last_rental_date,
+        max(last_rental_date) OVER (
+            PARTITION BY user_id ORDER BY first_rental_date, last_rental_date
+            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+        ) AS earlier_rentals_end
+    FROM bookings
+    WHERE status IN ('confirmed', 'active', 'completed')
+),
+
+rental_stretches AS (
+    SELECT
+        user_id,
+        first_rental_date,
+        last_rental_date,
+        count(*) FILTER (WHERE first_rental_date > coalesce(earlier_rentals_end, '-infinity')) OVER (
+            PARTITION BY user_id ORDER BY first_rental_date, last_rental_date
+            ROWS UNBOUNDED PRECEDING
+        ) AS stretch
+    FROM rentals
+),
+
+customer_stretches AS (
+    SELECT
+        min(first_rental_date) AS first_day,
+        max(last_rental_date) AS last_day
+    FROM rental_stretches
+    GROUP BY user_id, stretch
+),
+
+-- Days before the calendar are folded into its first day, so that a stretch which began
+-- earlier (a booking entered after its rental started) still counts.
+active_customer_changes AS (
+    SELECT
+        greatest(cs.first_day, cb.first_day) AS snapshot_date,
+        1 AS n
+    FROM customer_stretches AS cs
+    CROSS JOIN calendar_bounds AS cb
+    UNION ALL
+    SELECT
+        greatest(cs.last_day + 1, cb.first_day) AS snapshot_date,
+        -1 AS n
+    FROM customer_stretches AS cs
+    CROSS JOIN calendar_bounds AS cb
+),
+
+active_customer_changes_by_day AS (
+    SELECT
+        snapshot_date,
+        sum(n) AS n
+    FROM active_customer_changes
+    GROUP BY snapshot_date
+),
+
+-- Balances at the end of a day: +amount on the day an installment starts to count,
+-- -amount on the day it is paid; running sums over the calendar.
+balance_changes AS (
+    SELECT
+        created_date AS snapshot_date,
+        amount_due AS outstanding,
+        0 AS overdue
+    FROM installments
+    WHERE paid_date IS NULL OR paid_date > created_date
+    UNION ALL
+    SELECT
+        paid_date AS snapshot_date,
+        -amount_due AS outstanding,
+        0 AS overdue
+    FROM installments
+    WHERE paid_date > created_date
+    UNION ALL
+    SELECT
+        greatest(created_date, overdue_from) AS snapshot_date,
+        0 AS outstanding,
+        amount_due AS overdue
+    FROM installments
+    WHERE paid_date IS NULL OR paid_date > greatest(created_date, overdue_from)
+    UNION ALL
+    SELECT
+        paid_date AS snapshot_date,
+        0 AS outstanding,
+        -amount_due AS overdue
+    FROM installments
+    WHERE paid_date > greatest(created_date, overdue_from)
+),
+
+balance_changes_by_day AS (
+    SELECT
+        snapshot_date,
+        sum(outstanding) AS outstanding,
+        sum(overdue) AS overdue
+    FROM balance_changes
+    GROUP BY snapshot_date
+),
+
+insurance_overdue_changes AS (
+    SELECT
+        greatest(submitted_date, overdue_from) AS snapshot_date,
+        1 AS n
+    FROM insurance
+    WHERE reviewed_date IS NULL OR reviewed_date > greatest(submitted_date, overdue_from)
+    UNION ALL
+    SELECT
+        reviewed_date AS snapshot_date,
+        -1 AS n
+    FROM insurance
+    WHERE reviewed_date > greatest(submitted_date, overdue_from)
+),
+
+insurance_overdue_changes_by_day AS (
+    SELECT
+        snapshot_date,
+        sum(n) AS n
+    FROM insurance_overdue_changes
+    GROUP BY snapshot_date
+),
+
+daily AS (
+    SELECT
+        c.snapshot_date,
+        coalesce(bk.bookings, 0)::numeric AS bookings,
+        coalesce(rv.revenue, 0)::numeric(14, 2) AS revenue,
+        ut.utilization,
+        (sum(coalesce(ac.n, 0)) OVER w)::numeric AS active_customers,
+        (sum(coalesce(bc.outstanding, 0)) OVER w)::numeric(14, 2) AS outstanding_balances,
+        (sum(coalesce(bc.overdue, 0)) OVER w)::numeric(14, 2) AS overdue_balances,
+        (sum(coalesce(io.n, 0)) OVER w)::numeric AS insurance_overdue
+    FROM calendar AS c
+    LEFT JOIN bookings_by_day AS bk ON c.snapshot_date = bk.snapshot_date
+    LEFT JOIN revenue_by_day AS rv ON c.snapshot_date = rv.snapshot_date
+    LEFT JOIN utilization_by_day AS ut ON c.snapshot_date = ut.snapshot_date
+    LEFT JOIN active_customer_changes_by_day AS ac ON c.snapshot_date = ac.snapshot_date
+    LEFT JOIN balance_changes_by_day AS bc ON c.snapshot_date = bc.snapshot_date
+    LEFT JOIN insurance_overdue_changes_by_day AS io ON c.snapshot_date = io.snapshot_date
+    WINDOW w AS (ORDER BY c.snapshot_date)
+),
+
+-- The calendar has every day, so the row 1 (7) back is the day before (a week before).
+with_previous AS (
+    SELECT
+        d.*,
+        lag(d.bookings, 1) OVER w AS bookings_1,
+        lag(d.bookings, 7) OVER w AS bookings_7,
+        lag(d.revenue, 1) OVER w AS revenue_1,
+        lag(d.revenue, 7) OVER w AS revenue_7,
+        lag(d.utilization, 1) OVER w AS utilization_1,
+        lag(d.utilization, 7) OVER w AS utilization_7,
+        lag(d.active_customers, 1) OVER w AS active_customers_1,
+        lag(d.active_customers, 7) OVER w AS active_customers_7,
+        lag(d.outstanding_balances, 1) OVER w AS outstanding_balances_1,
+        lag(d.outstanding_balances, 7) OVER w AS outstanding_balances_7,
+        lag(d.overdue_balances, 1) OVER w AS overdue_balances_1,
+        lag(d.overdue_balances, 7) OVER w AS overdue_balances_7,
+        lag(d.insurance_overdue, 1) OVER w AS insurance_overdue_1,
+        lag(d.insurance_overdue, 7) OVER w AS insurance_overdue_7
+    FROM daily AS d
+    WINDOW w AS (ORDER BY d.snapshot_date)
+),
+
+final AS (
+    SELECT
+        p.snapshot_date,
+        jsonb_build_object(
+            'bookings', pgfresh.kpi_growth(p.bookings, p.bookings_1, p.bookings_7),
+            'revenue', pgfresh.kpi_growth(p.revenue, p.revenue_1, p.revenue_7),
+            'utilization', pgfresh.kpi_growth(p.utilization, p.utilization_1, p.utilization_7),
+            'active_customers',
+            pgfresh.kpi_growth(p.active_customers, p.active_customers_1, p.active_customers_7),
+            'outstanding_balances',
+            pgfresh.kpi_growth(p.outstanding_balances, p.outstanding_balances_1, p.outstanding_balances_7),
+            'overdue_balances',
+            pgfresh.kpi_growth(p.overdue_balances, p.overdue_balances_1, p.overdue_balances_7),
+            'insurance_overdue',
+            pgfresh.kpi_growth(p.insurance_overdue, p.insurance_overdue_1, p.insurance_overdue_7)
+        ) AS metrics,
+        jsonb_build_object(
+            'bookings_drop',
+            coalesce(
+                p.bookings_7 > 0
+                AND 100 * (p.bookings - p.bookings_7) <= -s.bookings_drop_pct * p.bookings_7,
+                FALSE
+            ),
+            'revenue_drop',
+            coalesce(
+                p.revenue_7 <> 0
+                AND 100 * (p.revenue - p.revenue_7) <= -s.revenue_drop_pct * abs(p.revenue_7),
+                FALSE
+            ),
+            'low_utilization',
+            coalesce(p.utilization < s.low_utilization_pct, FALSE),
+            'overdue_balance_high',
+            p.outstanding_balances > 0
+            AND 100 * p.overdue_balances > s.overdue_share_pct * p.outstanding_balances,
+            'insurance_overdue',
+            p.insurance_overdue >= s.insurance_overdue_count
+        ) AS alerts
+    FROM with_previous AS p
+    CROSS JOIN settings AS s
+)
+
+SELECT * FROM final
+WITH NO DATA;
+
+CREATE UNIQUE INDEX mv_dashboard_kpis_snapshot_date_idx
+ON analytics.mv_dashboard_kpis (snapshot_date);
+
+-- Days with a given alert: WHERE alerts @> '{"low_utilization": true}'.
+CREATE INDEX mv_dashboard_kpis_alerts_idx
+ON analytics.mv_dashboard_kpis USING gin (alerts);
+
+COMMENT ON MATERIALIZED VIEW analytics.mv_dashboard_kpis IS
+'One row per local day (pgfresh.setting(''business_timezone'')), from the first day of any source event (or today) to today (or the last booking, payment or utilization day): the dashboard KPIs of that day with day-over-day and week-over-week growth (metrics) and the alert flags they raise (alerts). Today''s row is as of the refresh.';
+COMMENT ON COLUMN analytics.mv_dashboard_kpis.snapshot_date IS
+'Local day of the business time zone.';
+COMMENT ON COLUMN analytics.mv_dashboard_kpis.metrics IS
+'contracts/mv_dashboard_kpis.metrics.schema.json. Keys bookings (bookings created that local day, any status), revenue (succeeded deposit + balance payments minus succeeded refunds, by the local day of paid_at; may be negative), utilization (100 * hours_used / hours_available over equipment_utilization rows of that day, 2 decimals; null without rows), active_customers (distinct customers with a confirmed, active or completed booking whose [start_at, end_at) overlaps the local day), outstanding_balances (amount_due of installments not cancelled, created by the end of the day and not paid by then), overdue_balances (the part of it whose due day is before that day), insurance_overdue (insurance documents submitted by the end of the day, not reviewed by then (reviewed_at; one with status expired and no reviewed_at counts as reviewed when submitted), whose due day is before that day). Each is {"value", "dod_change", "dod_pct", "wow_change", "wow_pct"}: change = value - value of the day before (a week before), pct = round(100 * change / |previous|, 2); null when a value is null or the previous day is outside the view, pct also when the previous value is 0.';
+COMMENT ON COLUMN analytics.mv_dashboard_kpis.alerts IS
+'contracts/mv_dashboard_kpis.alerts.schema.json: booleans, all keys always present. bookings_drop: bookings wow_pct <= -kpi_bookings_drop_pct. revenue_drop: revenue wow_pct <= -kpi_revenue_drop_pct (previous revenue not 0). low_utilization: utilization < kpi_low_utilization_pct. overdue_balance_high: overdue_balances > kpi_overdue_share_pct percent of outstanding_balances. insurance_overdue: insurance_overdue >= kpi_insurance_overdue_count. Growth and shares are compared unrounded, utilization as its 2-decimal value; a flag is false when a value it needs is missing.';
+
+-- The dashboards read it through the read-only role; nobody else (anon, authenticated:
+-- nothing granted, and PUBLIC has no USAGE on schema analytics).
+GRANT SELECT ON analytics.mv_dashboard_kpis TO dashboard_reader;
+'''
+
 # views/mv_financial_summary.sql, as the previous revision installed it.
 OLD_VIEWS_MV_FINANCIAL_SUMMARY = '''\
 -- analytics.mv_financial_summary: one row per local calendar day (business time zone) of
@@ -6337,6 +7644,7 @@ GRANT SELECT ON analytics.mv_revenue_trends TO dashboard_reader;
 NEW = {
     'functions/_apply_days.sql': NEW_FUNCTIONS_APPLY_DAYS,
     'functions/_apply_mv_booking_trends.sql': NEW_FUNCTIONS_APPLY_MV_BOOKING_TRENDS,
+    'functions/_apply_mv_dashboard_kpis.sql': NEW_FUNCTIONS_APPLY_MV_DASHBOARD_KPIS,
     'functions/_apply_mv_equipment_utilization.sql': NEW_FUNCTIONS_APPLY_MV_EQUIPMENT_UTILIZATION,
     'functions/_apply_mv_financial_summary.sql': NEW_FUNCTIONS_APPLY_MV_FINANCIAL_SUMMARY,
     'functions/_apply_mv_revenue_trends.sql': NEW_FUNCTIONS_APPLY_MV_REVENUE_TRENDS,
@@ -6349,9 +7657,11 @@ NEW = {
     'functions/_take_changes.sql': NEW_FUNCTIONS_TAKE_CHANGES,
     'functions/_verify_days.sql': NEW_FUNCTIONS_VERIFY_DAYS,
     'functions/_verify_mv_booking_trends.sql': NEW_FUNCTIONS_VERIFY_MV_BOOKING_TRENDS,
+    'functions/_verify_mv_dashboard_kpis.sql': NEW_FUNCTIONS_VERIFY_MV_DASHBOARD_KPIS,
     'functions/_verify_mv_financial_summary.sql': NEW_FUNCTIONS_VERIFY_MV_FINANCIAL_SUMMARY,
     'functions/_verify_mv_revenue_trends.sql': NEW_FUNCTIONS_VERIFY_MV_REVENUE_TRENDS,
     'functions/mv_booking_trends_calendar.sql': NEW_FUNCTIONS_MV_BOOKING_TRENDS_CALENDAR,
+    'functions/mv_dashboard_kpis_calendar.sql': NEW_FUNCTIONS_MV_DASHBOARD_KPIS_CALENDAR,
     'functions/mv_revenue_trends_calendar.sql': NEW_FUNCTIONS_MV_REVENUE_TRENDS_CALENDAR,
     'functions/purge_history.sql': NEW_FUNCTIONS_PURGE_HISTORY,
     'functions/refresh_targets.sql': NEW_FUNCTIONS_REFRESH_TARGETS,
@@ -6381,6 +7691,7 @@ NEW = {
     'functions/tg_support_tickets__record_update.sql': NEW_FUNCTIONS_TG_SUPPORT_TICKETS_RECORD_UPDATE,
     'tables/change_marks.sql': NEW_TABLES_CHANGE_MARKS,
     'tables/mv_booking_trends.sql': NEW_TABLES_MV_BOOKING_TRENDS,
+    'tables/mv_dashboard_kpis.sql': NEW_TABLES_MV_DASHBOARD_KPIS,
     'tables/mv_financial_summary.sql': NEW_TABLES_MV_FINANCIAL_SUMMARY,
     'tables/mv_revenue_trends.sql': NEW_TABLES_MV_REVENUE_TRENDS,
     'tables/source_changes.sql': NEW_TABLES_SOURCE_CHANGES,
@@ -6398,6 +7709,7 @@ NEW = {
     'triggers/settings__record_changes.sql': NEW_TRIGGERS_SETTINGS_RECORD_CHANGES,
     'triggers/support_tickets__record_changes.sql': NEW_TRIGGERS_SUPPORT_TICKETS_RECORD_CHANGES,
     'views/mv_booking_trends.sql': NEW_VIEWS_MV_BOOKING_TRENDS,
+    'views/mv_dashboard_kpis.sql': NEW_VIEWS_MV_DASHBOARD_KPIS,
     'views/mv_financial_summary.sql': NEW_VIEWS_MV_FINANCIAL_SUMMARY,
     'views/mv_revenue_trends.sql': NEW_VIEWS_MV_REVENUE_TRENDS,
 }
@@ -6505,6 +7817,7 @@ def upgrade() -> None:
     execute_sql(PREFLIGHT, 'preflight')
     execute_locked('DROP MATERIALIZED VIEW analytics.mv_revenue_trends', 'views/mv_revenue_trends.sql', ['analytics.mv_revenue_trends'])
     execute_locked('DROP MATERIALIZED VIEW analytics.mv_financial_summary', 'views/mv_financial_summary.sql', ['analytics.mv_financial_summary'])
+    execute_locked('DROP MATERIALIZED VIEW analytics.mv_dashboard_kpis', 'views/mv_dashboard_kpis.sql', ['analytics.mv_dashboard_kpis'])
     execute_locked('DROP MATERIALIZED VIEW analytics.mv_booking_trends', 'views/mv_booking_trends.sql', ['analytics.mv_booking_trends'])
     execute_locked('DROP TRIGGER support_tickets__enqueue_truncate ON public.support_tickets', 'triggers/support_tickets__enqueue.sql', ['public.support_tickets'])
     execute_locked('DROP TRIGGER support_tickets__enqueue_delete ON public.support_tickets', 'triggers/support_tickets__enqueue.sql', ['public.support_tickets'])
@@ -6578,6 +7891,10 @@ def upgrade() -> None:
     execute_sql(NEW_TABLES_MV_BOOKING_TRENDS, 'tables/mv_booking_trends.sql')
     execute_sql(NEW_VIEWS_MV_BOOKING_TRENDS, 'views/mv_booking_trends.sql')
     execute_sql(NEW_FUNCTIONS_APPLY_MV_BOOKING_TRENDS, 'functions/_apply_mv_booking_trends.sql')
+    execute_sql(NEW_FUNCTIONS_MV_DASHBOARD_KPIS_CALENDAR, 'functions/mv_dashboard_kpis_calendar.sql')
+    execute_sql(NEW_TABLES_MV_DASHBOARD_KPIS, 'tables/mv_dashboard_kpis.sql')
+    execute_sql(NEW_VIEWS_MV_DASHBOARD_KPIS, 'views/mv_dashboard_kpis.sql')
+    execute_sql(NEW_FUNCTIONS_APPLY_MV_DASHBOARD_KPIS, 'functions/_apply_mv_dashboard_kpis.sql')
     execute_sql(NEW_FUNCTIONS_APPLY_MV_EQUIPMENT_UTILIZATION, 'functions/_apply_mv_equipment_utilization.sql')
     execute_sql(NEW_FUNCTIONS_APPLY_MV_FINANCIAL_SUMMARY, 'functions/_apply_mv_financial_summary.sql')
     execute_sql(NEW_FUNCTIONS_MV_REVENUE_TRENDS_CALENDAR, 'functions/mv_revenue_trends_calendar.sql')
@@ -6586,6 +7903,7 @@ def upgrade() -> None:
     execute_sql(NEW_FUNCTIONS_APPLY_MV_REVENUE_TRENDS, 'functions/_apply_mv_revenue_trends.sql')
     execute_sql(NEW_FUNCTIONS_VERIFY_DAYS, 'functions/_verify_days.sql')
     execute_sql(NEW_FUNCTIONS_VERIFY_MV_BOOKING_TRENDS, 'functions/_verify_mv_booking_trends.sql')
+    execute_sql(NEW_FUNCTIONS_VERIFY_MV_DASHBOARD_KPIS, 'functions/_verify_mv_dashboard_kpis.sql')
     execute_sql(NEW_FUNCTIONS_VERIFY_MV_REVENUE_TRENDS, 'functions/_verify_mv_revenue_trends.sql')
     execute_sql(NEW_FUNCTIONS_TG_RECORD_EVERYTHING, 'functions/tg__record_everything.sql')
     execute_sql(NEW_FUNCTIONS_TG_BOOKINGS_RECORD_ROWS, 'functions/tg_bookings__record_rows.sql')
@@ -6701,6 +8019,7 @@ def downgrade() -> None:
     execute_sql('DROP FUNCTION pgfresh.tg_bookings__record_rows()')  # functions/tg_bookings__record_rows.sql
     execute_sql('DROP FUNCTION pgfresh.tg__record_everything()')  # functions/tg__record_everything.sql
     execute_sql('DROP FUNCTION pgfresh._verify_mv_revenue_trends(integer)')  # functions/_verify_mv_revenue_trends.sql
+    execute_sql('DROP FUNCTION pgfresh._verify_mv_dashboard_kpis(integer)')  # functions/_verify_mv_dashboard_kpis.sql
     execute_sql('DROP FUNCTION pgfresh._verify_mv_booking_trends(integer)')  # functions/_verify_mv_booking_trends.sql
     execute_sql('DROP FUNCTION pgfresh._verify_days(text, integer)')  # functions/_verify_days.sql
     execute_sql('DROP FUNCTION pgfresh._apply_mv_revenue_trends(boolean)')  # functions/_apply_mv_revenue_trends.sql
@@ -6709,6 +8028,10 @@ def downgrade() -> None:
     execute_sql('DROP FUNCTION pgfresh.mv_revenue_trends_calendar()')  # functions/mv_revenue_trends_calendar.sql
     execute_sql('DROP FUNCTION pgfresh._apply_mv_financial_summary(boolean)')  # functions/_apply_mv_financial_summary.sql
     execute_sql('DROP FUNCTION pgfresh._apply_mv_equipment_utilization(boolean)')  # functions/_apply_mv_equipment_utilization.sql
+    execute_sql('DROP FUNCTION pgfresh._apply_mv_dashboard_kpis(boolean)')  # functions/_apply_mv_dashboard_kpis.sql
+    execute_sql('DROP FUNCTION pgfresh.mv_dashboard_kpis_rows(date[], text[])')  # views/mv_dashboard_kpis.sql
+    execute_locked('DROP TABLE analytics.mv_dashboard_kpis', 'tables/mv_dashboard_kpis.sql', ['analytics.mv_dashboard_kpis'])
+    execute_sql('DROP FUNCTION pgfresh.mv_dashboard_kpis_calendar(date)')  # functions/mv_dashboard_kpis_calendar.sql
     execute_sql('DROP FUNCTION pgfresh._apply_mv_booking_trends(boolean)')  # functions/_apply_mv_booking_trends.sql
     execute_sql('DROP FUNCTION pgfresh.mv_booking_trends_rows(date[])')  # views/mv_booking_trends.sql
     execute_locked('DROP TABLE analytics.mv_booking_trends', 'tables/mv_booking_trends.sql', ['analytics.mv_booking_trends'])
@@ -6755,6 +8078,7 @@ def downgrade() -> None:
     execute_locked(OLD_TRIGGERS_PAYOUT_RECONCILIATIONS_ENQUEUE, 'triggers/payout_reconciliations__enqueue.sql', ['public.payout_reconciliations'])
     execute_locked(OLD_TRIGGERS_SUPPORT_TICKETS_ENQUEUE, 'triggers/support_tickets__enqueue.sql', ['public.support_tickets'])
     execute_sql(OLD_VIEWS_MV_BOOKING_TRENDS, 'views/mv_booking_trends.sql')
+    execute_sql(OLD_VIEWS_MV_DASHBOARD_KPIS, 'views/mv_dashboard_kpis.sql')
     execute_sql(OLD_VIEWS_MV_FINANCIAL_SUMMARY, 'views/mv_financial_summary.sql')
     execute_sql(OLD_VIEWS_MV_REVENUE_TRENDS, 'views/mv_revenue_trends.sql')
     execute_sql(COMMENTS_OLD_TABLES_VIEW_SOURCES, 'tables/view_sources.sql')
