@@ -11,7 +11,9 @@ and work per hour, unless named):
   latency   change -> visible through the real pg_cron queue job, reads of the real-time
             views, the queue server's idle round (bench/latency.py: its own cluster with
             pg_cron; its own table; also at the end of the full run at scale 1)
-Stand-alone: refresh_status_read (read time of pgfresh.refresh_status on the demo database).
+Stand-alone: refresh_status_read (read time of pgfresh.refresh_status on the demo database),
+incremental_refresh, incremental_finance and incremental_trends (their own clusters:
+incremental vs full refreshes of the incremental tables after one change).
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ from pathlib import Path
 
 from bench import (
     dashboard_page,
+    incremental_finance,
     incremental_refresh,
+    incremental_trends,
     latency,
     peer,
     readers,
@@ -68,7 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sections", nargs="*", choices=[[], *SECTIONS, "trigger_overhead", "latency",
-                                                          "incremental_refresh", "refresh_status_read"])
+                                                          "incremental_refresh", "incremental_finance",
+                                                          "incremental_trends",
+                                                          "refresh_status_read"])
     parser.add_argument("--scale", type=float, default=float(os.environ.get("scale") or 1))
     parser.add_argument("--quick", action="store_true",
                         help="two rounds each and short load rounds: checks the harness, not the figures")
@@ -79,6 +85,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.sections == ["incremental_refresh"]:  # its own cluster; PGFRESH_BENCH_SCALES="1 3"
         incremental_refresh.main()
+        return 0
+    if args.sections == ["incremental_finance"]:  # its own cluster; PGFRESH_BENCH_SCALES="1 3"
+        incremental_finance.main()
+        return 0
+    if args.sections == ["incremental_trends"]:  # its own cluster; PGFRESH_BENCH_SCALES="1 3"
+        incremental_trends.main()
         return 0
     if args.sections == ["latency"]:  # its own cluster with pg_cron, its own table
         latency.SCALE = args.scale

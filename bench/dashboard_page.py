@@ -24,9 +24,10 @@ PAGE = [
 
 def live_definition(conn, view: str) -> str:
     """The SELECT that computes the view's rows: a materialized view's definition, or for
-    an incremental one (a table kept by pgfresh) its row function over every key."""
+    an incremental one (a table kept by pgfresh) its row function over every key (its
+    arguments default to NULL: every key)."""
     if is_incremental(conn, view):
-        return f"SELECT * FROM pgfresh.{view}_rows(NULL, NULL)"  # views/<view>.sql
+        return f"SELECT * FROM pgfresh.{view}_rows()"  # views/<view>.sql: every key by default
     return conn.execute("SELECT pg_catalog.pg_get_viewdef(%s::regclass)",
                         [f"analytics.{view}"]).fetchone()[0].rstrip().rstrip(";")
 

@@ -4,8 +4,8 @@
 -- TABLE), so a 1000-row statement pays one call; nothing when it touched no row.
 -- requires: tables/source_changes.sql
 -- Keys: the machines (equipment_id); the days from the UTC day before the earliest
--- created_at, first_response_at, resolved_at to the UTC day after the latest (every
--- local day those instants fall on, whatever the business time zone).
+-- created_at, first_response_at, resolved_at, updated_at to the UTC day after the
+-- latest (every local day those instants fall on, whatever the business time zone).
 -- One static INSERT (a cached plan) and nothing else: which views a change concerns is read
 -- at refresh time (pgfresh._take_changes, from pgfresh.view_sources), so the writer's
 -- statement pays the same whatever the number of views.
@@ -20,8 +20,8 @@ BEGIN
     INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day)
     SELECT
         'public.support_tickets', TG_OP, pg_catalog.array_agg(r.equipment_id),
-        (least(min(r.created_at), min(r.first_response_at), min(r.resolved_at)) AT TIME ZONE 'UTC')::date - 1,
-        (greatest(max(r.created_at), max(r.first_response_at), max(r.resolved_at)) AT TIME ZONE 'UTC')::date + 1
+        (least(min(r.created_at), min(r.first_response_at), min(r.resolved_at), min(r.updated_at)) AT TIME ZONE 'UTC')::date - 1,
+        (greatest(max(r.created_at), max(r.first_response_at), max(r.resolved_at), max(r.updated_at)) AT TIME ZONE 'UTC')::date + 1
       FROM changed_rows AS r
     HAVING count(*) > 0;
     RETURN NULL;

@@ -6,8 +6,8 @@
 -- no value changed.
 -- requires: tables/source_changes.sql
 -- Keys: the machines (equipment_id); the days from the UTC day before the earliest
--- created_at, first_response_at, resolved_at to the UTC day after the latest (every
--- local day those instants fall on, whatever the business time zone).
+-- created_at, first_response_at, resolved_at, updated_at to the UTC day after the
+-- latest (every local day those instants fall on, whatever the business time zone).
 -- One static INSERT (a cached plan), no lookup: which views a change concerns is read at
 -- refresh time (pgfresh._take_changes).
 -- SECURITY DEFINER: writers of public.support_tickets need no privilege on pgfresh.
@@ -37,8 +37,8 @@ BEGIN
     INSERT INTO pgfresh.source_changes (source_table, operation, equipment_ids, first_day, last_day, changed_columns)
     VALUES (
         'public.support_tickets', 'UPDATE', ARRAY[OLD.equipment_id, NEW.equipment_id],
-        (least(OLD.created_at, NEW.created_at, OLD.first_response_at, NEW.first_response_at, OLD.resolved_at, NEW.resolved_at) AT TIME ZONE 'UTC')::date - 1,
-        (greatest(OLD.created_at, NEW.created_at, OLD.first_response_at, NEW.first_response_at, OLD.resolved_at, NEW.resolved_at) AT TIME ZONE 'UTC')::date + 1,
+        (least(OLD.created_at, NEW.created_at, OLD.first_response_at, NEW.first_response_at, OLD.resolved_at, NEW.resolved_at, OLD.updated_at, NEW.updated_at) AT TIME ZONE 'UTC')::date - 1,
+        (greatest(OLD.created_at, NEW.created_at, OLD.first_response_at, NEW.first_response_at, OLD.resolved_at, NEW.resolved_at, OLD.updated_at, NEW.updated_at) AT TIME ZONE 'UTC')::date + 1,
         v_changed
     );
     RETURN NULL;

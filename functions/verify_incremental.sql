@@ -2,6 +2,7 @@
 -- computation of its definition gives? Compares a sample of days (today, yesterday and
 -- random days of its period) row by row; reads only.
 -- requires: functions/_resolve_view.sql, functions/_managed_relations.sql, functions/_verify_mv_equipment_utilization.sql
+-- requires: functions/_verify_mv_financial_summary.sql
 -- Each incremental view has its own pgfresh._verify_<view>(integer) (it knows its keys and
 -- its period); the name is resolved against the managed views first and quoted with %I.
 -- pgfresh.verify_incremental_views (the nightly job) rebuilds a view that differs.

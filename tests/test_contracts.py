@@ -170,11 +170,11 @@ def test_a_view_column_changed_without_regenerating_is_named_by_the_drift_check(
         shutil.copy(p, tmp_path / "contracts")
     shutil.copytree(ROOT / contracts.ROWS_DIR, tmp_path / contracts.ROWS_DIR)
     (tmp_path / contracts.TS_DIR).symlink_to(TS)  # its node_modules; drift writes only to a temp dir
-    view = tmp_path / "views" / "mv_revenue_trends.sql"
+    view = tmp_path / "views" / "mv_customer_cohorts.sql"
     text = view.read_text()
-    old = "coalesce(cd.payments_count, 0) AS payments_count"
+    old = "coalesce(cs.new_customers, 0) AS new_customers"
     assert old in text
-    view.write_text(text.replace(old, "coalesce(cd.payments_count, 0)::numeric AS payments_count"))
+    view.write_text(text.replace(old, "coalesce(cs.new_customers, 0)::numeric AS new_customers"))
 
     code = cli.main(["--database-url", cluster.url("postgres"), "--root", str(tmp_path),
                      "contracts", "--check"])
@@ -182,11 +182,11 @@ def test_a_view_column_changed_without_regenerating_is_named_by_the_drift_check(
     assert code == 1
     assert out[0].startswith("pgfresh contracts --check: the committed contracts differ")
     (line,) = [ln for ln in out if ln.startswith("analytics.")]
-    assert line.startswith("analytics.mv_revenue_trends.payments_count: ")
+    assert line.startswith("analytics.mv_customer_cohorts.new_customers: ")
     assert 'type: the view gives "number", the contract says "integer"' in line
-    assert "contracts/ts/src/mv_revenue_trends.ts: differs from what the row schemas generate" in out
-    assert (ROOT / contracts.ROWS_DIR / "mv_revenue_trends.schema.json").read_text() == (
-        tmp_path / contracts.ROWS_DIR / "mv_revenue_trends.schema.json").read_text()
+    assert "contracts/ts/src/mv_customer_cohorts.ts: differs from what the row schemas generate" in out
+    assert (ROOT / contracts.ROWS_DIR / "mv_customer_cohorts.schema.json").read_text() == (
+        tmp_path / contracts.ROWS_DIR / "mv_customer_cohorts.schema.json").read_text()
 
 
 def _doc_sql(marker: str) -> str:
@@ -212,7 +212,9 @@ def test_the_dashboard_paths_of_the_docs_give_rows_that_meet_the_contract(db):
                          "EXCEPTION WHEN duplicate_object THEN NULL; END $$")
         conn.execute(AUTH_STAND_IN)
         conn.execute(_doc_sql("CREATE FUNCTION public.dashboard_kpis"))
-        conn.execute("REFRESH MATERIALIZED VIEW analytics.mv_dashboard_kpis")
+        run = conn.execute("SELECT status FROM pgfresh.refresh_view_now('mv_dashboard_kpis', 'test', "
+                           "p_full => true)").fetchone()
+        assert run[0] == "success"
         kpis = validator("mv_dashboard_kpis")
 
         conn.execute("SET ROLE authenticated")

@@ -48,22 +48,22 @@ def test_sources_match_head_in_the_repository():
 
 
 def test_drift_check_fails_after_a_view_edit_and_passes_after_revision(project, cluster, schema_db):
-    view = project / "views" / "mv_booking_trends.sql"
-    edit(view, "coalesce(bd.no_show, 0) AS no_shows,",
-         "coalesce(bd.no_show, 0) AS no_shows,\n        coalesce(bd.completed, 0) AS completions,")
+    view = project / "views" / "mv_customer_cohorts.sql"
+    edit(view, "coalesce(cs.new_customers, 0) AS new_customers,",
+         "coalesce(cs.new_customers, 0) AS new_customers,\n        coalesce(cs.consumer, 0) AS completions,")
     problems = drift(project)
-    assert len(problems) == 1 and "views/mv_booking_trends.sql" in problems[0]
-    assert "+        coalesce(bd.completed, 0) AS completions," in problems[0]
+    assert len(problems) == 1 and "views/mv_customer_cohorts.sql" in problems[0]
+    assert "+        coalesce(cs.consumer, 0) AS completions," in problems[0]
     assert cli.main(["--root", str(project), "check"]) == 1
 
     before = digests(project)
-    path = generate("booking trends: completions per day, a long message", cluster.url("postgres"),
+    path = generate("customer cohorts: completions per month, a long message", cluster.url("postgres"),
                     project)
     assert path is not None
     assert len(path.stem) <= 32, "alembic_version.version_num is varchar(32)"
     assert digests(project).items() >= before.items(), "an existing revision was modified"
     text = path.read_text()
-    assert "replace   views/mv_booking_trends.sql" in text
+    assert "replace   views/mv_customer_cohorts.sql" in text
     assert "AS completions" in text
     assert drift(project) == []
     assert cli.main(["--root", str(project), "check"]) == 0
@@ -72,23 +72,23 @@ def test_drift_check_fails_after_a_view_edit_and_passes_after_revision(project, 
     run_alembic(schema_db, "upgrade", "head", project)
     with connect(schema_db) as conn:
         cols = [r[0] for r in conn.execute(
-            "SELECT attname FROM pg_attribute WHERE attrelid = 'analytics.mv_booking_trends'::regclass"
+            "SELECT attname FROM pg_attribute WHERE attrelid = 'analytics.mv_customer_cohorts'::regclass"
             " AND attnum > 0")]
         assert "completions" in cols
         assert conn.execute("SELECT count(*) FROM pg_indexes WHERE indexname = "
-                            "'mv_booking_trends_bucket_date_idx'").fetchone()[0] == 1
+                            "'mv_customer_cohorts_cohort_month_idx'").fetchone()[0] == 1
     run_alembic(schema_db, "downgrade", "-1", project)
     with connect(schema_db) as conn:
         cols = [r[0] for r in conn.execute(
-            "SELECT attname FROM pg_attribute WHERE attrelid = 'analytics.mv_booking_trends'::regclass"
+            "SELECT attname FROM pg_attribute WHERE attrelid = 'analytics.mv_customer_cohorts'::regclass"
             " AND attnum > 0")]
-        assert "completions" not in cols and "no_shows" in cols
+        assert "completions" not in cols and "new_customers" in cols
 
 
 def test_editing_a_source_never_changes_what_an_old_revision_installs(project):
     state_before, head_before, _ = head_state(project)
-    edit(project / "views" / "mv_booking_trends.sql", "count(*) AS bookings_created",
-         "count(*) AS bookings_made")
+    edit(project / "views" / "mv_customer_cohorts.sql", "count(*) AS new_customers",
+         "count(*) AS customers_new")
     state_after, head_after, _ = head_state(project)
     assert (state_after, head_after) == (state_before, head_before)
 
@@ -99,14 +99,14 @@ def test_dependents_of_a_changed_function_are_dropped_and_recreated(project, clu
     path = generate("setting parallel safe", cluster.url("postgres"), project)
     text = path.read_text()
     assert "replace   functions/setting.sql" in text
-    assert "recreate  views/mv_booking_trends.sql" in text
+    assert "recreate  views/mv_customer_cohorts.sql" in text
     up = text[text.index("def upgrade"):text.index("def downgrade")]
     # The old function is renamed aside (the old view still calls it), the new view is
     # built after the new function, and the swap drops the old view before the old function.
     assert up.index("ALTER FUNCTION pgfresh.setting(text) RENAME TO setting__pgfresh") < up.index(
-        "NEW_FUNCTIONS_SETTING,") < up.index("BUILD_NEW_VIEWS_MV_BOOKING_TRENDS,")
+        "NEW_FUNCTIONS_SETTING,") < up.index("BUILD_NEW_VIEWS_MV_CUSTOMER_COHORTS,")
     swap = text[text.index("SWAP_NEW = "):]
-    assert swap.index("DROP MATERIALIZED VIEW analytics.mv_booking_trends") < swap.index(
+    assert swap.index("DROP MATERIALIZED VIEW analytics.mv_customer_cohorts") < swap.index(
         "DROP FUNCTION pgfresh.setting__pgfresh(text)")
     run_alembic(schema_db, "upgrade", "head", project)
     run_alembic(schema_db, "downgrade", "base", project)
@@ -150,13 +150,13 @@ def test_a_changed_table_is_refused_with_a_clear_error(project, cluster):
 
 
 def test_a_syntax_error_names_file_and_line_before_touching_a_database(project, capsys):
-    edit(project / "views" / "mv_booking_trends.sql", "GROUP BY created_date\n),",
-         "GROUP BY created_date\n)),")
+    edit(project / "views" / "mv_customer_cohorts.sql", "GROUP BY ba.user_id\n),",
+         "GROUP BY ba.user_id\n)),")
     assert cli.main(["--root", str(project), "check"]) == 2
     err = capsys.readouterr().err
-    assert "views/mv_booking_trends.sql:" in err and "syntax error" in err
-    line = int(err.split("views/mv_booking_trends.sql:")[1].split(":")[0])
-    text = (project / "views" / "mv_booking_trends.sql").read_text().splitlines()
+    assert "views/mv_customer_cohorts.sql:" in err and "syntax error" in err
+    line = int(err.split("views/mv_customer_cohorts.sql:")[1].split(":")[0])
+    text = (project / "views" / "mv_customer_cohorts.sql").read_text().splitlines()
     assert ")))," in text[line - 1] or "))," in text[line - 1]
     # `revision` refuses too, and writes nothing (no database URL is even valid here).
     before = digests(project)
@@ -166,7 +166,7 @@ def test_a_syntax_error_names_file_and_line_before_touching_a_database(project, 
 
 
 def test_a_source_that_does_not_apply_writes_no_revision(project, cluster):
-    edit(project / "views" / "mv_booking_trends.sql", "b.status,", "b.no_such_column,")
+    edit(project / "views" / "mv_customer_cohorts.sql", "ba.user_id,", "ba.no_such_column,")
     before = digests(project)
     with pytest.raises(SourceError, match="no_such_column"):
         generate("broken view", cluster.url("postgres"), project)

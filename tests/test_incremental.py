@@ -367,7 +367,7 @@ def test_the_nightly_verification_finds_a_damaged_day_and_rebuilds(db):
 
 
 @pytest.mark.parametrize(("view", "days", "sqlstate"), [
-    ("mv_booking_trends", 7, "PF801"),
+    ("mv_customer_cohorts", 7, "PF801"),
     ("mv_equipment_utilization", 0, "PF802"),
     ("mv_equipment_utilization", None, "PF802"),
     ("mv_equipment_utilization'; --", 7, "PF101"),
@@ -377,3 +377,29 @@ def test_verify_refuses_what_it_cannot_verify(db, view, days, sqlstate):
         with pytest.raises(psycopg.Error) as err:
             conn.execute("SELECT * FROM pgfresh.verify_incremental(%s, %s)", [view, days])
         assert err.value.sqlstate == sqlstate
+
+
+def test_the_day_hull_of_every_capture_trigger_covers_every_instant_a_view_reads(db):
+    """A change's days are the hull of the row's timestamp and date columns; a column some
+    managed view reads but the hull left out would let a change on that day go unseen.
+    equipment records no days (a machine's change is every day of it)."""
+    with connect(db) as conn:
+        read = conn.execute("""
+            SELECT DISTINCT src.relname, a.attname
+              FROM pg_depend AS d
+              JOIN pg_class AS src ON d.refclassid = 'pg_class'::regclass AND src.oid = d.refobjid
+              JOIN pg_namespace AS sn ON sn.oid = src.relnamespace AND sn.nspname = 'public'
+              JOIN pg_attribute AS a ON a.attrelid = src.oid AND a.attnum = d.refobjsubid
+             WHERE d.refobjsubid > 0
+               AND (d.classid = 'pg_rewrite'::regclass OR d.classid = 'pg_proc'::regclass)
+               AND a.atttypid IN ('date'::regtype, 'timestamptz'::regtype)
+               AND src.relname = ANY (%s) AND src.relname <> 'equipment'
+        """, [list(CAPTURED)]).fetchall()
+        assert len(read) >= 15
+        for table, column in read:
+            for kind in ("rows", "update"):
+                body = conn.execute("SELECT prosrc FROM pg_proc WHERE proname = %s",
+                                    [f"tg_{table}__record_{kind}"]).fetchone()[0]
+                hull = body[body.index("least("):] if kind == "update" else body
+                term = f"OLD.{column}" if kind == "update" else f"min(r.{column})"
+                assert term in hull, (table, column, kind)

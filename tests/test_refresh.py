@@ -44,8 +44,8 @@ def test_managed_views_are_the_analytics_materialized_views_in_dependency_order(
             CREATE MATERIALIZED VIEW analytics.mv_a_derived AS
                 SELECT id FROM analytics.v_between WITH NO DATA;
             CREATE MATERIALIZED VIEW analytics.mv_m_top AS
-                SELECT d.id, t.bucket_date FROM analytics.mv_a_derived AS d
-                CROSS JOIN analytics.mv_booking_trends AS t WITH NO DATA;
+                SELECT d.id, t.cohort_month FROM analytics.mv_a_derived AS d
+                CROSS JOIN analytics.mv_customer_cohorts AS t WITH NO DATA;
             CREATE SCHEMA elsewhere;
             CREATE MATERIALIZED VIEW elsewhere.mv_other AS SELECT 1 AS id WITH NO DATA;
         """)
@@ -60,17 +60,17 @@ def test_managed_views_are_the_analytics_materialized_views_in_dependency_order(
                                     "mv_z_base", "mv_a_derived", "mv_m_top"}
     # Each view after the views it reads, even through a plain view; ties by name.
     assert names.index("mv_z_base") < names.index("mv_a_derived") < names.index("mv_m_top")
-    assert names.index("mv_booking_trends") < names.index("mv_m_top")
+    assert names.index("mv_customer_cohorts") < names.index("mv_m_top")
     assert names[-2:] == ["mv_a_derived", "mv_m_top"]
     assert sorted(edges) == [("mv_a_derived", "mv_z_base"), ("mv_m_top", "mv_a_derived"),
-                             ("mv_m_top", "mv_booking_trends")]
+                             ("mv_m_top", "mv_customer_cohorts")]
 
 
 @pytest.mark.parametrize("name", [
     "mv_nope",
-    "mv_booking_trends; DROP TABLE pgfresh.job_runs",
-    'analytics."mv_booking_trends"',
-    "MV_BOOKING_TRENDS",
+    "mv_customer_cohorts; DROP TABLE pgfresh.job_runs",
+    'analytics."mv_customer_cohorts"',
+    "MV_CUSTOMER_COHORTS",
     "public.bookings",
     "v_between",
     None,
@@ -92,25 +92,25 @@ def test_a_refresh_needs_a_source(edb):
     with connect(edb) as conn:
         for source in (None, "", "  "):
             with pytest.raises(psycopg.Error) as err:
-                conn.execute("CALL pgfresh.refresh_view('mv_booking_trends', %s)", [source])
+                conn.execute("CALL pgfresh.refresh_view('mv_customer_cohorts', %s)", [source])
             assert err.value.sqlstate == "PF102"
         assert conn.execute("SELECT count(*) FROM pgfresh.job_runs").fetchone()[0] == 0
 
 
 def test_the_first_refresh_populates_and_later_ones_do_not_wait_for_readers(edb):
     with connect(edb) as conn, connect(edb) as reader:
-        conn.execute("CALL pgfresh.refresh_view('analytics.mv_booking_trends', 'manual')")
+        conn.execute("CALL pgfresh.refresh_view('analytics.mv_customer_cohorts', 'manual')")
         assert conn.execute(
-            "SELECT relispopulated FROM pg_class WHERE oid = 'analytics.mv_booking_trends'::regclass"
+            "SELECT relispopulated FROM pg_class WHERE oid = 'analytics.mv_customer_cohorts'::regclass"
         ).fetchone()[0] is True
         # A reader in an open transaction holds ACCESS SHARE on the view: a plain REFRESH
         # (ACCESS EXCLUSIVE) would wait for it and hit the lock_timeout; CONCURRENTLY does not.
         reader.execute("BEGIN")
-        reader.execute("SELECT count(*) FROM analytics.mv_booking_trends")
+        reader.execute("SELECT count(*) FROM analytics.mv_customer_cohorts")
         conn.execute("SET lock_timeout = '3s'")
-        conn.execute("CALL pgfresh.refresh_view('mv_booking_trends', 'cron_dashboard_hourly')")
+        conn.execute("CALL pgfresh.refresh_view('mv_customer_cohorts', 'cron_dashboard_hourly')")
         reader.execute("COMMIT")
-        assert runs(conn, "mv_booking_trends") == [
+        assert runs(conn, "mv_customer_cohorts") == [
             ("success", "manual", None), ("success", "cron_dashboard_hourly", None)]
         row = conn.execute(
             "SELECT finished_at >= started_at, duration IS NOT NULL, success, backend_pid = pg_backend_pid()"
@@ -142,24 +142,24 @@ def test_the_function_form_runs_in_the_callers_transaction(edb):
     with connect(edb) as conn, connect(edb) as other:
         conn.execute("BEGIN")
         row = conn.execute(
-            "SELECT (r).status, (r).source FROM pgfresh.refresh_view_now('mv_booking_trends', 'rpc') AS r"
+            "SELECT (r).status, (r).source FROM pgfresh.refresh_view_now('mv_customer_cohorts', 'rpc') AS r"
         ).fetchone()
         assert row == ("success", "rpc")
         # Holding the view's advisory lock until commit: another refresh skips at once.
         other.execute("SET lock_timeout = '3s'")
         assert other.execute(
-            "SELECT (pgfresh.refresh_view_now('mv_booking_trends', 'other')).status"
+            "SELECT (pgfresh.refresh_view_now('mv_customer_cohorts', 'other')).status"
         ).fetchone()[0] == "skipped"
         conn.execute("ROLLBACK")
-        assert runs(conn, "mv_booking_trends") == [("skipped", "other", None)]
+        assert runs(conn, "mv_customer_cohorts") == [("skipped", "other", None)]
         assert conn.execute("SELECT relispopulated FROM pg_class "
-                            "WHERE oid = 'analytics.mv_booking_trends'::regclass").fetchone()[0] is False
+                            "WHERE oid = 'analytics.mv_customer_cohorts'::regclass").fetchone()[0] is False
         # Two views in one transaction: one fails, the other is refreshed; nothing raised.
         set_failing(conn, True)
         conn.execute("BEGIN")
         statuses = conn.execute(
             "SELECT (pgfresh.refresh_view_now(v, 'rpc')).status FROM unnest(%s::text[]) AS v",
-            [["mv_test_fragile", "mv_booking_trends"]]).fetchall()
+            [["mv_test_fragile", "mv_customer_cohorts"]]).fetchall()
         conn.execute("COMMIT")
         assert statuses == [("failed",), ("success",)]
 
@@ -168,12 +168,12 @@ def test_a_failing_view_is_recorded_and_the_others_are_still_refreshed(edb):
     with connect(edb) as conn:
         set_failing(conn, True)
         conn.execute("SELECT pgfresh.request_refresh(v) FROM unnest(%s::text[]) AS v",
-                     [["mv_test_fragile", "mv_booking_trends", "mv_test_gated"]])
+                     [["mv_test_fragile", "mv_customer_cohorts", "mv_test_gated"]])
         warnings: list[str] = []
         conn.add_notice_handler(lambda d: warnings.append(d.severity_nonlocalized + " " + d.message_primary))
         conn.execute("CALL pgfresh.process_queue()")
         assert runs(conn, "mv_test_fragile") == [("failed", "queue", "22012")]
-        assert runs(conn, "mv_booking_trends") == [("success", "queue", None)]
+        assert runs(conn, "mv_customer_cohorts") == [("success", "queue", None)]
         assert runs(conn, "mv_test_gated") == [("success", "queue", None)]
         error = conn.execute(
             "SELECT error_message FROM pgfresh.job_runs WHERE status = 'failed'").fetchone()[0]
@@ -181,7 +181,7 @@ def test_a_failing_view_is_recorded_and_the_others_are_still_refreshed(edb):
         assert any(w.startswith("WARNING") and "mv_test_fragile" in w for w in warnings)
         # Its request stays (the failed transaction rolled the delete back): that is the retry.
         assert reasons_of(conn, "mv_test_fragile") == ["manual request"]
-        assert queued(conn, "mv_booking_trends") == queued(conn, "mv_test_gated") == 0
+        assert queued(conn, "mv_customer_cohorts") == queued(conn, "mv_test_gated") == 0
 
 
 def test_the_fourth_failure_in_a_row_opens_one_incident_and_a_success_resolves_it(edb):
@@ -291,7 +291,7 @@ def test_every_shipped_view_refreshes_through_the_engine_first_plain_then_concur
     with connect(db) as conn:
         views = [r[0] for r in conn.execute(
             "SELECT view_name FROM pgfresh.managed_views() ORDER BY refresh_order")]
-        assert "mv_booking_trends" in views
+        assert "mv_customer_cohorts" in views
         # CONCURRENTLY needs a unique index on plain columns, without WHERE.
         without_index = conn.execute("""
             SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

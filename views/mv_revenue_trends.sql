@@ -1,145 +1,169 @@
--- analytics.mv_revenue_trends: one row per local calendar day (business time zone) of the
--- money customers paid and were refunded: gross, deposits vs balance payments, refunds,
--- net, and what the payment schedule said was due that day.
--- Read by the admin revenue charts. Refreshed hourly.
--- Full refresh, sample data, 2 shared cores at load 4-6: scale 1 (211k payments, 200k
--- installments) 0.5-2.6 s, scale 3 (624k payments) 2.6-4.7 s.
--- requires: setup/analytics.sql, setup/dashboard_reader.sql, functions/setting.sql
-CREATE MATERIALIZED VIEW analytics.mv_revenue_trends AS
-WITH
-settings AS (
+-- pgfresh.mv_revenue_trends_rows(days): how a row of analytics.mv_revenue_trends is
+-- computed, for the local days asked for, or for every day of the calendar when NULL:
+-- the money customers paid and were refunded that day (gross, deposits vs balance
+-- payments, refunds, net) and what the payment schedule said was due that day.
+-- requires: tables/mv_revenue_trends.sql, functions/mv_revenue_trends_calendar.sql
+-- requires: functions/_local_day_ranges.sql
+-- The one definition of the view: the full rebuild (pgfresh.refresh_view(..., p_full =>
+-- true), and the first refresh) inserts rows(NULL); the incremental refresh
+-- (functions/_apply_mv_revenue_trends.sql) deletes the dirty days and inserts
+-- rows(those days); pgfresh.verify_incremental compares stored days with rows(those days).
+-- INCREMENTAL KEY: bucket_date (a local day). A row depends only on the succeeded payments
+-- whose paid_at falls on that local day, the installments (not cancelled) whose due_at
+-- does, and on whether the day is in the calendar (pgfresh.mv_revenue_trends_calendar:
+-- first payment or due day, or today, to the last payment day, or today); nothing carries
+-- over from one day to the next, and the time of day matters only through today.
+-- For the days asked for, the sources are read for those days only, through the indexes
+-- on paid_at and due_at (pgfresh._local_day_ranges: runs of days, widened by a day on
+-- each side), then filtered by the exact local day; for every day (NULL), each source is
+-- scanned once.
+-- A day outside the calendar gives no row (so deleting the days first removes rows that
+-- no longer exist).
+-- (noqa RF02 below: sqlfluff takes the parameter for an unqualified column.)
+CREATE FUNCTION pgfresh.mv_revenue_trends_rows(p_days date[] DEFAULT NULL)
+RETURNS SETOF analytics.mv_revenue_trends
+LANGUAGE sql
+STABLE
+BEGIN ATOMIC
+    WITH
+    bounds AS MATERIALIZED (
+        SELECT
+            c.tz,
+            c.first_day,
+            c.last_day
+        FROM pgfresh.mv_revenue_trends_calendar() AS c
+    ),
+
+    -- the days asked for that are in the calendar, or every day of it
+    calendar AS MATERIALIZED (
+        SELECT b.first_day + g.i AS bucket_date
+        FROM bounds AS b
+        CROSS JOIN LATERAL generate_series(0, b.last_day - b.first_day) AS g (i)
+        WHERE p_days IS NULL  -- noqa: RF02, RF03
+        UNION
+        SELECT d.bucket_date
+        FROM unnest(p_days) AS d (bucket_date)  -- noqa: RF02, RF03
+        CROSS JOIN bounds AS b
+        WHERE d.bucket_date BETWEEN b.first_day AND b.last_day
+    ),
+
+    -- the instants to read the sources' timestamp columns for (runs of those days, each
+    -- widened by a day on each side; the exact local day is filtered below)
+    calendar_days AS (
+        SELECT array_agg(c.bucket_date) AS days
+        FROM calendar AS c
+    ),
+
+    spans AS MATERIALIZED (
+        SELECT
+            r.starts_at,
+            r.ends_at
+        FROM bounds AS b
+        CROSS JOIN calendar_days AS cd
+        CROSS JOIN LATERAL pgfresh._local_day_ranges(cd.days, b.tz) AS r
+    ),
+
+    -- Import: succeeded payments with the local day of paid_at. Pending and failed
+    -- payments moved no money and are left out.
+    succeeded_payments AS (
+        SELECT
+            p.kind,
+            p.amount,
+            (p.paid_at AT TIME ZONE b.tz)::date AS paid_date
+        FROM public.payments AS p
+        CROSS JOIN bounds AS b
+        WHERE p_days IS NULL AND p.status = 'succeeded' AND p.paid_at IS NOT NULL  -- noqa: RF02
+        UNION ALL
+        SELECT
+            p.kind,
+            p.amount,
+            (p.paid_at AT TIME ZONE b.tz)::date
+        FROM spans AS s
+        INNER JOIN public.payments AS p ON s.starts_at <= p.paid_at AND s.ends_at > p.paid_at
+        CROSS JOIN bounds AS b
+        WHERE p_days IS NOT NULL AND p.status = 'succeeded'  -- noqa: RF02
+    ),
+
+    -- Import: installments that are still owed or were paid (cancelled ones are not due).
+    installments AS (
+        SELECT
+            ps.amount_due,
+            (ps.due_at AT TIME ZONE b.tz)::date AS due_date
+        FROM public.payment_schedules AS ps
+        CROSS JOIN bounds AS b
+        WHERE p_days IS NULL AND ps.status <> 'cancelled'  -- noqa: RF02
+        UNION ALL
+        SELECT
+            ps.amount_due,
+            (ps.due_at AT TIME ZONE b.tz)::date
+        FROM spans AS s
+        INNER JOIN public.payment_schedules AS ps ON s.starts_at <= ps.due_at AND s.ends_at > ps.due_at
+        CROSS JOIN bounds AS b
+        WHERE p_days IS NOT NULL AND ps.status <> 'cancelled'  -- noqa: RF02
+    ),
+
+    collections_by_day AS (
+        SELECT
+            paid_date AS bucket_date,
+            sum(amount) AS gross_revenue,
+            sum(amount) FILTER (WHERE kind = 'deposit') AS deposits,
+            sum(amount) FILTER (WHERE kind = 'balance') AS balance,
+            count(*) AS payments_count
+        FROM succeeded_payments
+        WHERE kind IN ('deposit', 'balance')
+        GROUP BY paid_date
+    ),
+
+    refunds_by_day AS (
+        SELECT
+            paid_date AS bucket_date,
+            sum(amount) AS refunds,
+            count(*) AS refunds_count
+        FROM succeeded_payments
+        WHERE kind = 'refund'
+        GROUP BY paid_date
+    ),
+
+    scheduled_by_day AS (
+        SELECT
+            due_date AS bucket_date,
+            sum(amount_due) AS scheduled_due
+        FROM installments
+        GROUP BY due_date
+    ),
+
+    final AS (
+        SELECT
+            c.bucket_date,
+            coalesce(cd.gross_revenue, 0)::numeric(14, 2) AS gross_revenue,
+            coalesce(cd.deposits, 0)::numeric(14, 2) AS deposits,
+            coalesce(cd.balance, 0)::numeric(14, 2) AS balance,
+            coalesce(rd.refunds, 0)::numeric(14, 2) AS refunds,
+            (coalesce(cd.gross_revenue, 0) - coalesce(rd.refunds, 0))::numeric(14, 2) AS net_revenue,
+            coalesce(cd.payments_count, 0) AS payments_count,
+            coalesce(rd.refunds_count, 0) AS refunds_count,
+            coalesce(sd.scheduled_due, 0)::numeric(14, 2) AS scheduled_due
+        FROM calendar AS c
+        LEFT JOIN collections_by_day AS cd ON c.bucket_date = cd.bucket_date
+        LEFT JOIN refunds_by_day AS rd ON c.bucket_date = rd.bucket_date
+        LEFT JOIN scheduled_by_day AS sd ON c.bucket_date = sd.bucket_date
+    )
+
     SELECT
-        z.tz,
-        (now() AT TIME ZONE z.tz)::date AS today
-    FROM (SELECT pgfresh.setting('business_timezone') AS tz) AS z
-),
+        f.bucket_date,
+        f.gross_revenue,
+        f.deposits,
+        f.balance,
+        f.refunds,
+        f.net_revenue,
+        f.payments_count,
+        f.refunds_count,
+        f.scheduled_due
+    FROM final AS f;
+END;
 
--- Import: succeeded payments with the local day of paid_at. Pending and failed
--- payments moved no money and are left out.
-succeeded_payments AS (
-    SELECT
-        p.kind,
-        p.amount,
-        (p.paid_at AT TIME ZONE s.tz)::date AS paid_date
-    FROM public.payments AS p
-    CROSS JOIN settings AS s
-    WHERE
-        p.status = 'succeeded'
-        AND p.paid_at IS NOT NULL
-),
+COMMENT ON FUNCTION pgfresh.mv_revenue_trends_rows(date[]) IS
+'The rows of analytics.mv_revenue_trends for the given local days (those in the calendar), or for every day when p_days is NULL: the definition the incremental refresh, the full rebuild and verify_incremental share.';
 
--- Import: installments that are still owed or were paid (cancelled ones are not due).
-installments AS (
-    SELECT
-        ps.amount_due,
-        (ps.due_at AT TIME ZONE s.tz)::date AS due_date
-    FROM public.payment_schedules AS ps
-    CROSS JOIN settings AS s
-    WHERE ps.status <> 'cancelled'
-),
-
--- The first and last day each source has an event on (one scan of each).
-source_days AS (
-    SELECT
-        min(paid_date) AS first_day,
-        max(paid_date) AS last_day
-    FROM succeeded_payments
-    UNION ALL
-    SELECT
-        min(due_date) AS first_day,
-        NULL::date AS last_day
-    FROM installments
-),
-
--- The calendar: from the first payment or due date (or today) to the last payment (or today).
--- Materialized: computed once, not once per use.
-calendar_bounds AS MATERIALIZED (
-    SELECT
-        least(min(sd.first_day), s.today) AS first_day,
-        greatest(max(sd.last_day), s.today) AS last_day
-    FROM settings AS s
-    CROSS JOIN source_days AS sd
-    GROUP BY s.today
-),
-
-calendar AS (
-    SELECT cb.first_day + g.i AS bucket_date
-    FROM calendar_bounds AS cb
-    CROSS JOIN LATERAL generate_series(0, cb.last_day - cb.first_day) AS g (i)
-),
-
-collections_by_day AS (
-    SELECT
-        paid_date AS bucket_date,
-        sum(amount) AS gross_revenue,
-        sum(amount) FILTER (WHERE kind = 'deposit') AS deposits,
-        sum(amount) FILTER (WHERE kind = 'balance') AS balance,
-        count(*) AS payments_count
-    FROM succeeded_payments
-    WHERE kind IN ('deposit', 'balance')
-    GROUP BY paid_date
-),
-
-refunds_by_day AS (
-    SELECT
-        paid_date AS bucket_date,
-        sum(amount) AS refunds,
-        count(*) AS refunds_count
-    FROM succeeded_payments
-    WHERE kind = 'refund'
-    GROUP BY paid_date
-),
-
-scheduled_by_day AS (
-    SELECT
-        due_date AS bucket_date,
-        sum(amount_due) AS scheduled_due
-    FROM installments
-    GROUP BY due_date
-),
-
-final AS (
-    SELECT
-        c.bucket_date,
-        coalesce(cd.gross_revenue, 0)::numeric(14, 2) AS gross_revenue,
-        coalesce(cd.deposits, 0)::numeric(14, 2) AS deposits,
-        coalesce(cd.balance, 0)::numeric(14, 2) AS balance,
-        coalesce(rd.refunds, 0)::numeric(14, 2) AS refunds,
-        (coalesce(cd.gross_revenue, 0) - coalesce(rd.refunds, 0))::numeric(14, 2) AS net_revenue,
-        coalesce(cd.payments_count, 0) AS payments_count,
-        coalesce(rd.refunds_count, 0) AS refunds_count,
-        coalesce(sd.scheduled_due, 0)::numeric(14, 2) AS scheduled_due
-    FROM calendar AS c
-    LEFT JOIN collections_by_day AS cd ON c.bucket_date = cd.bucket_date
-    LEFT JOIN refunds_by_day AS rd ON c.bucket_date = rd.bucket_date
-    LEFT JOIN scheduled_by_day AS sd ON c.bucket_date = sd.bucket_date
-)
-
-SELECT * FROM final
-WITH NO DATA;
-
-CREATE UNIQUE INDEX mv_revenue_trends_bucket_date_idx
-ON analytics.mv_revenue_trends (bucket_date);
-
-COMMENT ON MATERIALIZED VIEW analytics.mv_revenue_trends IS
-'One row per local day (pgfresh.setting(''business_timezone'')), with zeros on days without payments, from the first payment or installment due date (or today) to today (or the last payment day): money collected (succeeded payments by the local day of paid_at), split into deposits and balance payments (payments.kind), refunds (by the refund''s own paid_at), net, and installments due that day. Amounts in the platform currency.';
-COMMENT ON COLUMN analytics.mv_revenue_trends.gross_revenue IS
-'Sum of succeeded deposit and balance payments (Stripe and manual) whose paid_at falls on that local day. Equals deposits + balance.';
-COMMENT ON COLUMN analytics.mv_revenue_trends.deposits IS
-'Succeeded payments of kind deposit paid that local day.';
-COMMENT ON COLUMN analytics.mv_revenue_trends.balance IS
-'Succeeded payments of kind balance (the rest of the rental price after the deposit) paid that local day.';
-COMMENT ON COLUMN analytics.mv_revenue_trends.refunds IS
-'Succeeded refunds (positive amounts) whose own paid_at falls on that local day, whenever the refunded payment was made.';
-COMMENT ON COLUMN analytics.mv_revenue_trends.net_revenue IS
-'gross_revenue - refunds; negative on a day refunds exceed collections.';
-COMMENT ON COLUMN analytics.mv_revenue_trends.payments_count IS
-'Number of succeeded deposit and balance payments paid that local day.';
-COMMENT ON COLUMN analytics.mv_revenue_trends.refunds_count IS
-'Number of succeeded refunds paid that local day.';
-COMMENT ON COLUMN analytics.mv_revenue_trends.scheduled_due IS
-'Sum of amount_due of installments (payment_schedules, not cancelled, paid or not) whose due_at falls on that local day: what customers were due to pay.';
-
--- The dashboards read it through the read-only role; nobody else (anon, authenticated:
--- nothing granted, and PUBLIC has no USAGE on schema analytics).
-GRANT SELECT ON analytics.mv_revenue_trends TO dashboard_reader;
+-- Owner only (executed as the owner by the refresh); readers read the table.
+REVOKE ALL ON FUNCTION pgfresh.mv_revenue_trends_rows(date[]) FROM public;

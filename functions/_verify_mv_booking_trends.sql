@@ -1,0 +1,25 @@
+-- pgfresh._verify_mv_booking_trends(sample_days): compares the stored rows of
+-- analytics.mv_booking_trends on a sample of days (today, yesterday, random days of its
+-- calendar) with a from-scratch computation of the same days
+-- (pgfresh.mv_booking_trends_rows), through pgfresh._verify_days. One row per sampled day:
+-- rows stored, rows computed, rows that differ. Reads only; pgfresh.verify_incremental
+-- calls it.
+-- requires: functions/_verify_days.sql, views/mv_booking_trends.sql
+CREATE FUNCTION pgfresh._verify_mv_booking_trends(p_sample_days integer)
+RETURNS TABLE (snapshot_date date, stored bigint, computed bigint, differing bigint)
+LANGUAGE sql
+STABLE
+SET search_path = pg_catalog, pgfresh
+BEGIN ATOMIC
+    SELECT
+        v.snapshot_date,
+        v.stored,
+        v.computed,
+        v.differing
+    FROM pgfresh._verify_days('mv_booking_trends', p_sample_days) AS v;  -- noqa: RF02, RF03
+END;
+
+COMMENT ON FUNCTION pgfresh._verify_mv_booking_trends(integer) IS
+'Per sampled day (today, yesterday, random days of the calendar): rows stored in analytics.mv_booking_trends, rows computed from scratch, rows that differ. Reads only.';
+
+REVOKE ALL ON FUNCTION pgfresh._verify_mv_booking_trends(integer) FROM public;
