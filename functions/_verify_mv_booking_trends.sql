@@ -1,6 +1,6 @@
 -- pgfresh._verify_mv_booking_trends(sample_days): compares the stored rows of
--- analytics.mv_booking_trends on a sample of days (today, yesterday, random days of its
--- calendar) with a from-scratch computation of the same days
+-- analytics.mv_booking_trends on a sample of days (today, yesterday, random days the
+-- table holds) with a from-scratch computation of the same days
 -- (pgfresh.mv_booking_trends_rows), through pgfresh._verify_days. One row per sampled day:
 -- rows stored, rows computed, rows that differ. Reads only; pgfresh.verify_incremental
 -- calls it.
@@ -20,6 +20,6 @@ BEGIN ATOMIC
 END;
 
 COMMENT ON FUNCTION pgfresh._verify_mv_booking_trends(integer) IS
-'Per sampled day (today, yesterday, random days of the calendar): rows stored in analytics.mv_booking_trends, rows computed from scratch, rows that differ. Reads only.';
+'Per sampled day (today, yesterday, random days the table holds): rows stored in analytics.mv_booking_trends, rows computed from scratch, rows that differ. Reads only.';
 
 REVOKE ALL ON FUNCTION pgfresh._verify_mv_booking_trends(integer) FROM public;

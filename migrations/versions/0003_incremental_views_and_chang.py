@@ -85,7 +85,7 @@ Source files:
 
 Revision ID: 0003_incremental_views_and_chang
 Revises: 0002_production_readiness
-Create Date: 2026-12-01 11:42:54 UTC
+Create Date: 2026-12-01 11:46:31 UTC
 """
 
 from pgfresh.migration import execute_locked, execute_sql
@@ -1193,15 +1193,18 @@ REVOKE ALL ON FUNCTION pgfresh._take_changes(text) FROM public;
 
 # functions/_verify_days.sql, as this revision installs it.
 NEW_FUNCTIONS_VERIFY_DAYS = '''\
--- pgfresh._verify_days(view, sample_days): compares the stored rows of a day-keyed
--- incremental view (analytics.<view>, bucket_date) on a sample of days with a from-scratch
--- computation of the same days (pgfresh.<view>_rows(days)); called by the view's own
--- pgfresh._verify_<view>(integer).
--- requires: setup/analytics.sql
--- The sample: today, yesterday, and p_sample_days - 2 other days of the calendar
--- (pgfresh.<view>_calendar()) drawn at random. One row per sampled day: rows stored (0 or
--- 1), rows computed (0 or 1), rows that differ (missing, extra or different, compared as
--- whole rows). Reads only. The names are the caller's constants, quoted with %I.
+-- pgfresh._verify_days(view, sample_days): compares the stored rows of an incremental view
+-- keyed by local day (analytics.<view>, whose primary key is one date column) on a sample
+-- of days with a from-scratch computation of the same days (pgfresh.<view>_rows(days),
+-- which reads no stored row); called by the view's own pgfresh._verify_<view>(integer).
+-- requires: setup/analytics.sql, functions/setting.sql
+-- The sample: today and yesterday (business time zone), and p_sample_days - 2 other days
+-- the table holds, drawn at random. One row per sampled day: rows stored (0 or 1), rows
+-- computed (0 or 1), rows that differ (missing, extra or different, compared as whole
+-- rows). Reads only. The view name is the caller's constant and the key column comes from
+-- the catalog, both quoted with %I.
+-- jit off: the planner's estimate of a computation of a few days passes jit_above_cost,
+-- and compiling cost seconds for a query of a tenth of one (sample scale 1).
 CREATE FUNCTION pgfresh._verify_days(p_view text, p_sample_days integer)
 RETURNS TABLE (snapshot_date date, stored bigint, computed bigint, differing bigint)
 LANGUAGE plpgsql
@@ -1210,52 +1213,57 @@ SET search_path = pg_catalog, pgfresh
 SET jit = off
 AS $$
 DECLARE
-    v_first_day date;
-    v_today date;
+    v_key name;
+    v_today date := (pg_catalog.now() AT TIME ZONE pgfresh.setting('business_timezone'))::date;
     v_days date[];
 BEGIN
-    EXECUTE pg_catalog.format('SELECT c.first_day, (now() AT TIME ZONE c.tz)::date FROM pgfresh.%I() AS c',
-                              p_view || '_calendar')
-       INTO v_first_day, v_today;
-    SELECT pg_catalog.array_agg(d.day ORDER BY d.day) INTO v_days
+    SELECT a.attname INTO STRICT v_key
+      FROM pg_catalog.pg_index AS i
+     INNER JOIN pg_catalog.pg_attribute AS a ON i.indrelid = a.attrelid AND a.attnum = i.indkey[0]
+     WHERE i.indrelid = pg_catalog.format('analytics.%I', p_view)::regclass
+       AND i.indisprimary AND i.indnkeyatts = 1 AND a.atttypid = 'date'::regtype;
+
+    EXECUTE pg_catalog.format($q$
+    SELECT pg_catalog.array_agg(d.day ORDER BY d.day)
       FROM (
-        SELECT v_today AS day
+        SELECT $1 AS day
         UNION
-        SELECT v_today - 1
+        SELECT $1 - 1
         UNION
-        (SELECT (v_first_day + g.n)::date
-           FROM pg_catalog.generate_series(0, v_today - v_first_day - 2) AS g (n)
+        (SELECT t.%2$I
+           FROM analytics.%1$I AS t
+          WHERE t.%2$I < $1 - 1
           ORDER BY pg_catalog.random()
-          LIMIT greatest(p_sample_days - 2, 0))
+          LIMIT greatest($2 - 2, 0))
       ) AS d
-     WHERE d.day >= v_first_day;
+    $q$, p_view, v_key) INTO v_days USING v_today, p_sample_days;
 
     RETURN QUERY EXECUTE pg_catalog.format($q$
     WITH
     stored AS (
-        SELECT t.* FROM analytics.%1$I AS t WHERE t.bucket_date = ANY ($1)
+        SELECT t.* FROM analytics.%1$I AS t WHERE t.%3$I = ANY ($1)
     ),
     computed AS (
         SELECT r.* FROM pgfresh.%2$I($1) AS r
     ),
     differing AS (
-        (SELECT s.bucket_date FROM (TABLE stored EXCEPT ALL TABLE computed) AS s)
+        (SELECT s.%3$I AS day FROM (TABLE stored EXCEPT ALL TABLE computed) AS s)
         UNION ALL
-        (SELECT c.bucket_date FROM (TABLE computed EXCEPT ALL TABLE stored) AS c)
+        (SELECT c.%3$I AS day FROM (TABLE computed EXCEPT ALL TABLE stored) AS c)
     )
     SELECT
         d.day,
-        (SELECT count(*) FROM stored AS s WHERE s.bucket_date = d.day),
-        (SELECT count(*) FROM computed AS c WHERE c.bucket_date = d.day),
-        (SELECT count(*) FROM differing AS x WHERE x.bucket_date = d.day)
+        (SELECT count(*) FROM stored AS s WHERE s.%3$I = d.day),
+        (SELECT count(*) FROM computed AS c WHERE c.%3$I = d.day),
+        (SELECT count(*) FROM differing AS x WHERE x.day = d.day)
     FROM pg_catalog.unnest($1) AS d (day)
     ORDER BY d.day
-    $q$, p_view, p_view || '_rows') USING v_days;
+    $q$, p_view, p_view || '_rows', v_key) USING v_days;
 END
 $$;
 
 COMMENT ON FUNCTION pgfresh._verify_days(text, integer) IS
-'Per sampled day (today, yesterday, random days of the calendar) of a day-keyed incremental view: rows stored, rows computed from scratch, rows that differ. Reads only. Called by pgfresh._verify_<view>.';
+'Per sampled day (today, yesterday, random days the table holds) of an incremental view keyed by local day: rows stored, rows computed from scratch, rows that differ. Reads only. Called by pgfresh._verify_<view>.';
 
 REVOKE ALL ON FUNCTION pgfresh._verify_days(text, integer) FROM public;
 '''
@@ -1263,8 +1271,8 @@ REVOKE ALL ON FUNCTION pgfresh._verify_days(text, integer) FROM public;
 # functions/_verify_mv_booking_trends.sql, as this revision installs it.
 NEW_FUNCTIONS_VERIFY_MV_BOOKING_TRENDS = '''\
 -- pgfresh._verify_mv_booking_trends(sample_days): compares the stored rows of
--- analytics.mv_booking_trends on a sample of days (today, yesterday, random days of its
--- calendar) with a from-scratch computation of the same days
+-- analytics.mv_booking_trends on a sample of days (today, yesterday, random days the
+-- table holds) with a from-scratch computation of the same days
 -- (pgfresh.mv_booking_trends_rows), through pgfresh._verify_days. One row per sampled day:
 -- rows stored, rows computed, rows that differ. Reads only; pgfresh.verify_incremental
 -- calls it.
@@ -1284,7 +1292,7 @@ BEGIN ATOMIC
 END;
 
 COMMENT ON FUNCTION pgfresh._verify_mv_booking_trends(integer) IS
-'Per sampled day (today, yesterday, random days of the calendar): rows stored in analytics.mv_booking_trends, rows computed from scratch, rows that differ. Reads only.';
+'Per sampled day (today, yesterday, random days the table holds): rows stored in analytics.mv_booking_trends, rows computed from scratch, rows that differ. Reads only.';
 
 REVOKE ALL ON FUNCTION pgfresh._verify_mv_booking_trends(integer) FROM public;
 '''
@@ -1292,64 +1300,28 @@ REVOKE ALL ON FUNCTION pgfresh._verify_mv_booking_trends(integer) FROM public;
 # functions/_verify_mv_dashboard_kpis.sql, as this revision installs it.
 NEW_FUNCTIONS_VERIFY_MV_DASHBOARD_KPIS = '''\
 -- pgfresh._verify_mv_dashboard_kpis(sample_days): compares the stored rows of
--- analytics.mv_dashboard_kpis on a sample of days with a from-scratch computation of the
--- same days (pgfresh.mv_dashboard_kpis_rows without stored values: balances summed over
--- the whole history).
--- requires: views/mv_dashboard_kpis.sql, functions/mv_dashboard_kpis_calendar.sql
--- The sample: today, yesterday, and p_sample_days - 2 other days of the calendar drawn at
--- random. One row per sampled day: rows stored (0 or 1), rows computed, rows that differ
--- (missing, extra or different, compared as whole rows). Reads only;
--- pgfresh.verify_incremental calls it.
+-- analytics.mv_dashboard_kpis on a sample of days (today, yesterday, random days the
+-- table holds) with a from-scratch computation of the same days
+-- (pgfresh.mv_dashboard_kpis_rows), through pgfresh._verify_days. One row per sampled day:
+-- rows stored, rows computed, rows that differ. Reads only; pgfresh.verify_incremental
+-- calls it.
+-- requires: functions/_verify_days.sql, views/mv_dashboard_kpis.sql
 CREATE FUNCTION pgfresh._verify_mv_dashboard_kpis(p_sample_days integer)
 RETURNS TABLE (snapshot_date date, stored bigint, computed bigint, differing bigint)
-LANGUAGE plpgsql
+LANGUAGE sql
 STABLE
 SET search_path = pg_catalog, pgfresh
-AS $$
-DECLARE
-    v_first_day date;
-    v_today date;
-    v_days date[];
-BEGIN
-    SELECT w.first_day, w.today INTO v_first_day, v_today FROM pgfresh.mv_dashboard_kpis_calendar(NULL) AS w;
-    SELECT pg_catalog.array_agg(d.day ORDER BY d.day) INTO v_days
-      FROM (
-        SELECT v_today AS day
-        UNION
-        SELECT v_today - 1
-        UNION
-        (SELECT (v_first_day + g.n)::date
-           FROM pg_catalog.generate_series(0, v_today - v_first_day - 2) AS g (n)
-          ORDER BY pg_catalog.random()
-          LIMIT greatest(p_sample_days - 2, 0))
-      ) AS d
-     WHERE d.day >= v_first_day;
-
-    RETURN QUERY
-    WITH
-    stored AS (
-        SELECT t.* FROM analytics.mv_dashboard_kpis AS t WHERE t.snapshot_date = ANY (v_days)
-    ),
-    computed AS MATERIALIZED (
-        SELECT r.* FROM pgfresh.mv_dashboard_kpis_rows(v_days) AS r
-    ),
-    differing AS (
-        (SELECT s.snapshot_date FROM (TABLE stored EXCEPT ALL TABLE computed) AS s)
-        UNION ALL
-        (SELECT c.snapshot_date FROM (TABLE computed EXCEPT ALL TABLE stored) AS c)
-    )
+BEGIN ATOMIC
     SELECT
-        d.day,
-        (SELECT count(*) FROM stored AS s WHERE s.snapshot_date = d.day),
-        (SELECT count(*) FROM computed AS c WHERE c.snapshot_date = d.day),
-        (SELECT count(*) FROM differing AS x WHERE x.snapshot_date = d.day)
-    FROM pg_catalog.unnest(v_days) AS d (day)
-    ORDER BY d.day;
-END
-$$;
+        v.snapshot_date,
+        v.stored,
+        v.computed,
+        v.differing
+    FROM pgfresh._verify_days('mv_dashboard_kpis', p_sample_days) AS v;  -- noqa: RF02, RF03
+END;
 
 COMMENT ON FUNCTION pgfresh._verify_mv_dashboard_kpis(integer) IS
-'Per sampled day (today, yesterday, random days of the calendar): rows stored in analytics.mv_dashboard_kpis, rows computed from scratch, rows that differ. Reads only.';
+'Per sampled day (today, yesterday, random days the table holds): rows stored in analytics.mv_dashboard_kpis, rows computed from scratch, rows that differ. Reads only.';
 
 REVOKE ALL ON FUNCTION pgfresh._verify_mv_dashboard_kpis(integer) FROM public;
 '''
@@ -1357,59 +1329,25 @@ REVOKE ALL ON FUNCTION pgfresh._verify_mv_dashboard_kpis(integer) FROM public;
 # functions/_verify_mv_financial_summary.sql, as this revision installs it.
 NEW_FUNCTIONS_VERIFY_MV_FINANCIAL_SUMMARY = '''\
 -- pgfresh._verify_mv_financial_summary(sample_days): compares the stored rows of
--- analytics.mv_financial_summary on a sample of days with a from-scratch computation of
--- the same days (pgfresh.mv_financial_summary_rows).
--- requires: views/mv_financial_summary.sql
--- The sample: today, yesterday, and p_sample_days - 2 other days the table holds, drawn at
--- random. One row per sampled day: rows stored, rows computed (0 or 1), rows that differ
--- (missing, extra or different, compared as whole rows). Reads only; pgfresh.verify_incremental
--- calls it. jit off: see functions/_apply_mv_financial_summary.sql.
+-- analytics.mv_financial_summary on a sample of days (today, yesterday, random days the
+-- table holds) with a from-scratch computation of the same days
+-- (pgfresh.mv_financial_summary_rows), through pgfresh._verify_days. One row per sampled day:
+-- rows stored, rows computed, rows that differ. Reads only; pgfresh.verify_incremental
+-- calls it.
+-- requires: functions/_verify_days.sql, views/mv_financial_summary.sql
 CREATE FUNCTION pgfresh._verify_mv_financial_summary(p_sample_days integer)
 RETURNS TABLE (snapshot_date date, stored bigint, computed bigint, differing bigint)
-LANGUAGE plpgsql
+LANGUAGE sql
 STABLE
 SET search_path = pg_catalog, pgfresh
-SET jit = off
-AS $$
-DECLARE
-    v_today date := (pg_catalog.now() AT TIME ZONE pgfresh.setting('business_timezone'))::date;
-    v_days date[];
-BEGIN
-    SELECT pg_catalog.array_agg(d.day ORDER BY d.day) INTO v_days
-      FROM (
-        SELECT v_today AS day
-        UNION
-        SELECT v_today - 1
-        UNION
-        (SELECT t.snapshot_date
-           FROM analytics.mv_financial_summary AS t
-          WHERE t.snapshot_date < v_today - 1
-          ORDER BY pg_catalog.random()
-          LIMIT greatest(p_sample_days - 2, 0))
-      ) AS d;
-
-    RETURN QUERY EXECUTE '
-    WITH
-    stored AS (
-        SELECT t.* FROM analytics.mv_financial_summary AS t WHERE t.snapshot_date = ANY ($1)
-    ),
-    computed AS (
-        SELECT r.* FROM pgfresh.mv_financial_summary_rows($1) AS r
-    ),
-    differing AS (
-        (SELECT s.snapshot_date FROM (TABLE stored EXCEPT ALL TABLE computed) AS s)
-        UNION ALL
-        (SELECT c.snapshot_date FROM (TABLE computed EXCEPT ALL TABLE stored) AS c)
-    )
+BEGIN ATOMIC
     SELECT
-        d.day,
-        (SELECT count(*) FROM stored AS s WHERE s.snapshot_date = d.day),
-        (SELECT count(*) FROM computed AS c WHERE c.snapshot_date = d.day),
-        (SELECT count(*) FROM differing AS x WHERE x.snapshot_date = d.day)
-    FROM pg_catalog.unnest($1) AS d (day)
-    ORDER BY d.day' USING v_days;
-END
-$$;
+        v.snapshot_date,
+        v.stored,
+        v.computed,
+        v.differing
+    FROM pgfresh._verify_days('mv_financial_summary', p_sample_days) AS v;  -- noqa: RF02, RF03
+END;
 
 COMMENT ON FUNCTION pgfresh._verify_mv_financial_summary(integer) IS
 'Per sampled day (today, yesterday, random days the table holds): rows stored in analytics.mv_financial_summary, rows computed from scratch, rows that differ. Reads only.';
@@ -1420,8 +1358,8 @@ REVOKE ALL ON FUNCTION pgfresh._verify_mv_financial_summary(integer) FROM public
 # functions/_verify_mv_revenue_trends.sql, as this revision installs it.
 NEW_FUNCTIONS_VERIFY_MV_REVENUE_TRENDS = '''\
 -- pgfresh._verify_mv_revenue_trends(sample_days): compares the stored rows of
--- analytics.mv_revenue_trends on a sample of days (today, yesterday, random days of its
--- calendar) with a from-scratch computation of the same days
+-- analytics.mv_revenue_trends on a sample of days (today, yesterday, random days the
+-- table holds) with a from-scratch computation of the same days
 -- (pgfresh.mv_revenue_trends_rows), through pgfresh._verify_days. One row per sampled day:
 -- rows stored, rows computed, rows that differ. Reads only; pgfresh.verify_incremental
 -- calls it.
@@ -1441,7 +1379,7 @@ BEGIN ATOMIC
 END;
 
 COMMENT ON FUNCTION pgfresh._verify_mv_revenue_trends(integer) IS
-'Per sampled day (today, yesterday, random days of the calendar): rows stored in analytics.mv_revenue_trends, rows computed from scratch, rows that differ. Reads only.';
+'Per sampled day (today, yesterday, random days the table holds): rows stored in analytics.mv_revenue_trends, rows computed from scratch, rows that differ. Reads only.';
 
 REVOKE ALL ON FUNCTION pgfresh._verify_mv_revenue_trends(integer) FROM public;
 '''
@@ -7882,6 +7820,7 @@ def upgrade() -> None:
     execute_sql(NEW_FUNCTIONS_REFRESH_TARGETS, 'functions/refresh_targets.sql')
     execute_sql(NEW_FUNCTIONS_QUEUE_HAS_WORK, 'functions/_queue_has_work.sql')
     execute_sql(NEW_FUNCTIONS_PURGE_HISTORY, 'functions/purge_history.sql')
+    execute_sql(NEW_FUNCTIONS_VERIFY_DAYS, 'functions/_verify_days.sql')
     execute_sql(NEW_TABLES_MV_FINANCIAL_SUMMARY, 'tables/mv_financial_summary.sql')
     execute_sql(NEW_VIEWS_MV_FINANCIAL_SUMMARY, 'views/mv_financial_summary.sql')
     execute_sql(NEW_FUNCTIONS_VERIFY_MV_FINANCIAL_SUMMARY, 'functions/_verify_mv_financial_summary.sql')
@@ -7901,7 +7840,6 @@ def upgrade() -> None:
     execute_sql(NEW_TABLES_MV_REVENUE_TRENDS, 'tables/mv_revenue_trends.sql')
     execute_sql(NEW_VIEWS_MV_REVENUE_TRENDS, 'views/mv_revenue_trends.sql')
     execute_sql(NEW_FUNCTIONS_APPLY_MV_REVENUE_TRENDS, 'functions/_apply_mv_revenue_trends.sql')
-    execute_sql(NEW_FUNCTIONS_VERIFY_DAYS, 'functions/_verify_days.sql')
     execute_sql(NEW_FUNCTIONS_VERIFY_MV_BOOKING_TRENDS, 'functions/_verify_mv_booking_trends.sql')
     execute_sql(NEW_FUNCTIONS_VERIFY_MV_DASHBOARD_KPIS, 'functions/_verify_mv_dashboard_kpis.sql')
     execute_sql(NEW_FUNCTIONS_VERIFY_MV_REVENUE_TRENDS, 'functions/_verify_mv_revenue_trends.sql')
@@ -8021,7 +7959,6 @@ def downgrade() -> None:
     execute_sql('DROP FUNCTION pgfresh._verify_mv_revenue_trends(integer)')  # functions/_verify_mv_revenue_trends.sql
     execute_sql('DROP FUNCTION pgfresh._verify_mv_dashboard_kpis(integer)')  # functions/_verify_mv_dashboard_kpis.sql
     execute_sql('DROP FUNCTION pgfresh._verify_mv_booking_trends(integer)')  # functions/_verify_mv_booking_trends.sql
-    execute_sql('DROP FUNCTION pgfresh._verify_days(text, integer)')  # functions/_verify_days.sql
     execute_sql('DROP FUNCTION pgfresh._apply_mv_revenue_trends(boolean)')  # functions/_apply_mv_revenue_trends.sql
     execute_sql('DROP FUNCTION pgfresh.mv_revenue_trends_rows(date[])')  # views/mv_revenue_trends.sql
     execute_locked('DROP TABLE analytics.mv_revenue_trends', 'tables/mv_revenue_trends.sql', ['analytics.mv_revenue_trends'])
@@ -8041,6 +7978,7 @@ def downgrade() -> None:
     execute_sql('DROP FUNCTION pgfresh._verify_mv_financial_summary(integer)')  # functions/_verify_mv_financial_summary.sql
     execute_sql('DROP FUNCTION pgfresh.mv_financial_summary_rows(date[])')  # views/mv_financial_summary.sql
     execute_locked('DROP TABLE analytics.mv_financial_summary', 'tables/mv_financial_summary.sql', ['analytics.mv_financial_summary'])
+    execute_sql('DROP FUNCTION pgfresh._verify_days(text, integer)')  # functions/_verify_days.sql
     execute_sql('DROP FUNCTION pgfresh.purge_history(interval)')  # functions/purge_history.sql
     execute_sql('DROP FUNCTION pgfresh._queue_has_work()')  # functions/_queue_has_work.sql
     execute_sql('DROP FUNCTION pgfresh.refresh_targets(text, timestamptz)')  # functions/refresh_targets.sql
